@@ -1,0 +1,73 @@
+import { loadConfig } from './config.ts';
+import { connect } from './db/connection.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createServices } from './services.ts';
+
+const USAGE = `Usage: npm run --silent stockroom -- <command>
+
+  migrate                              bring the database schema up to date
+  accounts create <name>               create an account; prints {"idaccount","name","apikey"}
+  accounts list                        list accounts
+  keys create <idaccount> [name]       create another API key for an account
+  keys list <idaccount>                list an account's keys (never the keys themselves)
+  keys revoke <idaccount> <idapikey>   revoke a key
+
+Works on the same DATA_DIR or DATABASE_URL as the server, also while it runs.`;
+
+const positiveInt = (value: string | undefined, what: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer`);
+  return n;
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [group, action, ...rest] = argv;
+  if (!group || group === 'help' || group === '--help') {
+    console.log(USAGE);
+    return group ? 0 : 1;
+  }
+  const config = loadConfig();
+  const handle = connect(config);
+  try {
+    await migrateToLatest(handle);
+    const { accounts } = createServices({ handle, config });
+    const out = (v: unknown) => console.log(JSON.stringify(v));
+    switch (`${group} ${action ?? ''}`.trim()) {
+      case 'migrate':
+        console.error('schema is up to date');
+        return 0;
+      case 'accounts create': {
+        const name = rest.join(' ').trim();
+        if (!name) throw new Error('accounts create needs a name');
+        out(await accounts.createAccount(name));
+        return 0;
+      }
+      case 'accounts list':
+        for (const a of await accounts.listAccounts()) out(a);
+        return 0;
+      case 'keys create':
+        out(await accounts.createKey(positiveInt(rest[0], 'idaccount'), rest[1]));
+        return 0;
+      case 'keys list':
+        for (const k of await accounts.listKeys(positiveInt(rest[0], 'idaccount'))) out(k);
+        return 0;
+      case 'keys revoke':
+        await accounts.revokeKey(positiveInt(rest[0], 'idaccount'), positiveInt(rest[1], 'idapikey'));
+        out({ revoked: Number(rest[1]) });
+        return 0;
+      default:
+        console.error(USAGE);
+        return 1;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

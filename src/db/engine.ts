@@ -1,0 +1,2 @@
+/** The two database engines Stockroom runs on. */
+export type Engine = 'sqlite' | 'postgres';

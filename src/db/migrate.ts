@@ -1,0 +1,20 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseHandle } from './connection.ts';
+import type { Engine } from './engine.ts';
+import { initialMigration } from './migrations/001_initial.ts';
+
+/** Migrations in order. Each is built for the engine, so the few dialect differences stay inside it. */
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    '001_initial': initialMigration(engine),
+  };
+}
+
+/** Brings the schema up to date. Safe to run from several processes at once (Kysely locks the run). */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(handle.engine) };
+  const migrator = new Migrator({ db: handle.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

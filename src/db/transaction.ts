@@ -1,0 +1,41 @@
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { DatabaseHandle } from './connection.ts';
+import type { Engine } from './engine.ts';
+import type { Database } from './schema.ts';
+
+export type Trx = Transaction<Database>;
+/** A database handle usable for reads: the pool, or a transaction. */
+export type Db = Kysely<Database>;
+
+/** PostgreSQL errors worth a retry: serialization failure and deadlock (both roll back the whole transaction). */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Runs fn in one transaction and commits, or rolls back on any throw. On PostgreSQL a deadlock or
+ * serialization failure is retried a few times with jittered backoff (our fixed lock order makes
+ * deadlocks rare, but unique-index inserts can still collide). On SQLite the write lock is taken at
+ * BEGIN IMMEDIATE, so transactions are serial and never deadlock.
+ */
+export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.db.transaction().execute(fn);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (handle.engine !== 'postgres' || typeof code !== 'string' || !RETRYABLE.has(code) || attempt >= 5)
+        throw err;
+      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+/**
+ * Adds FOR UPDATE on PostgreSQL. On SQLite the transaction already holds the database's single
+ * write lock (BEGIN IMMEDIATE), which is stronger than any row lock.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  engine: Engine,
+  qb: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return engine === 'postgres' ? qb.forUpdate() : qb;
+}

@@ -1,0 +1,97 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Services } from '../services.ts';
+import { registerAuth } from './auth.ts';
+import { errorBody, registerErrorHandler } from './errors.ts';
+import { ErrorSchema } from './schemas.ts';
+import type { App } from './types.ts';
+import { apiRoutes } from './routes.ts';
+
+export interface AppOptions {
+  services: Services;
+  rateLimitPerMinute: number;
+  logger?: FastifyServerOptions['logger'];
+  /** Answer /health with 503 until this says ready (set by the server after migrations). */
+  isReady?: () => boolean;
+}
+
+/**
+ * Builds the HTTP application without listening, so tests drive it with inject() and the server
+ * entry point adds only listen and shutdown.
+ */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Picqer's PHP client sends `null` as the body of action endpoints and `[]` on deletes; an empty
+  // body with a JSON content type is common too. All of them mean "no parameters".
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '' || text === 'null' || text === '[]') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = new SyntaxError('invalid JSON') as SyntaxError & { statusCode: number };
+      err.statusCode = 400;
+      done(err, undefined);
+    }
+  });
+  // Bodyless requests (no content type) validate as an empty object too.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  });
+
+  registerErrorHandler(app);
+  app.addSchema(ErrorSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Stockroom API',
+        version: '1',
+        description: 'Inventory and backorder engine with a Picqer-compatible REST API.',
+      },
+      components: {
+        securitySchemes: {
+          apikey: { type: 'http', scheme: 'basic' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ apikey: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    if (options.isReady && !options.isReady()) return reply.status(503).send({ status: 'starting' });
+    return { status: 'ok' };
+  });
+
+  await app.register(
+    async (api) => {
+      registerAuth(api, (key) => options.services.accounts.resolveKey(key));
+      await api.register(rateLimit, {
+        max: options.rateLimitPerMinute,
+        timeWindow: 60_000,
+        hook: 'preParsing',
+        keyGenerator: (request) => request.apikey,
+      });
+      await apiRoutes(api, options.services);
+      // Inside this context so that unknown API paths are authenticated before they are a 404.
+      api.setNotFoundHandler((request, reply) => {
+        reply.status(404).send(errorBody(20, `No route for ${request.method} ${request.url.split('?')[0]}`));
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { DatabaseHandle } from '../../db/connection.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { notFound } from '../../domain/errors.ts';
+import { formatDateTime, type Clock } from '../../domain/time.ts';
+import * as repo from './accounts.repository.ts';
+
+export const DEFAULT_ACCOUNT_NAME = 'default';
+
+/** Keys are stored as SHA-256 hashes: a leaked database does not leak working keys. */
+export const hashKey = (apikey: string): string => createHash('sha256').update(apikey).digest('hex');
+const newKey = (): string => randomBytes(30).toString('base64url');
+
+export interface NewAccount {
+  idaccount: number;
+  name: string;
+  apikey: string;
+}
+
+export function createAccountsService(handle: DatabaseHandle, clock: Clock) {
+  const now = () => formatDateTime(clock());
+
+  async function addKey(idaccount: number, apikey: string, name: string): Promise<number> {
+    return repo.insertKey(handle.db, {
+      idaccount,
+      key_hash: hashKey(apikey),
+      key_prefix: apikey.slice(0, 6),
+      name,
+      created_at: now(),
+    });
+  }
+
+  return {
+    /** Creates an account with a first API key; the key is returned once and only its hash is kept. */
+    async createAccount(name: string): Promise<NewAccount> {
+      const apikey = newKey();
+      const idaccount = await withTransaction(handle, async (trx) => {
+        const id = await repo.insertAccount(trx, name, now());
+        await repo.insertKey(trx, {
+          idaccount: id,
+          key_hash: hashKey(apikey),
+          key_prefix: apikey.slice(0, 6),
+          name: 'initial',
+          created_at: now(),
+        });
+        return id;
+      });
+      return { idaccount, name, apikey };
+    },
+
+    async createKey(idaccount: number, name = 'cli') {
+      if (!(await repo.findAccount(handle.db, idaccount))) throw notFound('Account', idaccount);
+      const apikey = newKey();
+      const idapikey = await addKey(idaccount, apikey, name);
+      return { idapikey, idaccount, apikey };
+    },
+
+    listAccounts: () => repo.listAccounts(handle.db),
+    listKeys: (idaccount: number) => repo.listKeys(handle.db, idaccount),
+
+    async revokeKey(idaccount: number, idapikey: number): Promise<void> {
+      if (!(await repo.revokeKey(handle.db, idaccount, idapikey, now())))
+        throw notFound('Active API key', idapikey);
+    },
+
+    /** The account an API key belongs to, or undefined for an unknown or revoked key. */
+    async resolveKey(apikey: string): Promise<number | undefined> {
+      const row = await repo.findActiveKeyByHash(handle.db, hashKey(apikey));
+      return row?.idaccount;
+    },
+
+    /**
+     * At start: make STOCKROOM_API_KEY work for the default account (created if missing). With no key
+     * configured and no key in the database, create the default account and return its new key so
+     * the server can print it once.
+     */
+    async bootstrap(configuredKey: string | undefined): Promise<string | undefined> {
+      if (configuredKey) {
+        if (await repo.findActiveKeyByHash(handle.db, hashKey(configuredKey))) return undefined;
+        const account = await repo.findAccountByName(handle.db, DEFAULT_ACCOUNT_NAME);
+        const idaccount =
+          account?.idaccount ?? (await repo.insertAccount(handle.db, DEFAULT_ACCOUNT_NAME, now()));
+        await addKey(idaccount, configuredKey, 'STOCKROOM_API_KEY');
+        return undefined;
+      }
+      if ((await repo.countKeys(handle.db)) > 0) return undefined;
+      const account = await repo.findAccountByName(handle.db, DEFAULT_ACCOUNT_NAME);
+      const idaccount =
+        account?.idaccount ?? (await repo.insertAccount(handle.db, DEFAULT_ACCOUNT_NAME, now()));
+      const apikey = newKey();
+      await addKey(idaccount, apikey, 'first start');
+      return apikey;
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,0 +1,359 @@
+import type { Engine } from '../../db/engine.ts';
+import type { Db, Trx } from '../../db/transaction.ts';
+import { forUpdate } from '../../db/transaction.ts';
+import type { SlotLevel } from '../../domain/stock.ts';
+
+/** All SQL of stock levels, location stock, picklist reservations at locations and the ledger. */
+
+export interface LevelKey {
+  idaccount: number;
+  idproduct: number;
+  idwarehouse: number;
+}
+
+export interface LevelRow {
+  idproduct: number;
+  idwarehouse: number;
+  stock: number;
+  reserved_picklists: number;
+  reserved_backorders: number;
+  reserved_allocations: number;
+}
+
+export interface LevelDeltas {
+  stock?: number;
+  reserved_picklists?: number;
+  reserved_backorders?: number;
+  reserved_allocations?: number;
+}
+
+/** Creates the (product, warehouse) row and slot 0 if missing; never overwrites. */
+export async function ensureLevel(trx: Trx, key: LevelKey, now: string): Promise<void> {
+  await trx
+    .insertInto('stock_levels')
+    .values({
+      ...key,
+      stock: 0,
+      reserved_picklists: 0,
+      reserved_backorders: 0,
+      reserved_allocations: 0,
+      updated: now,
+    })
+    .onConflict((oc) => oc.columns(['idaccount', 'idproduct', 'idwarehouse']).doNothing())
+    .execute();
+  await ensureSlot(trx, key, 0);
+}
+
+export async function ensureSlot(trx: Trx, key: LevelKey, slot: number): Promise<void> {
+  await trx
+    .insertInto('location_stock')
+    .values({ ...key, slot, stock: 0, reserved_picklists: 0 })
+    .onConflict((oc) => oc.columns(['idaccount', 'idproduct', 'idwarehouse', 'slot']).doNothing())
+    .execute();
+}
+
+const levelColumns = [
+  'idproduct',
+  'idwarehouse',
+  'stock',
+  'reserved_picklists',
+  'reserved_backorders',
+  'reserved_allocations',
+] as const;
+
+/** Locks (product, warehouse) rows in the fixed order: idproduct, then idwarehouse. */
+export async function lockLevels(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  keys: readonly { idproduct: number; idwarehouse: number }[],
+): Promise<LevelRow[]> {
+  if (keys.length === 0) return [];
+  const sorted = [...keys].sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
+  const rows: LevelRow[] = [];
+  // One statement per row keeps the lock order explicit on PostgreSQL (a single IN-list statement
+  // may lock in whatever order its plan visits the rows).
+  for (const k of sorted) {
+    const row = await forUpdate(
+      engine,
+      trx
+        .selectFrom('stock_levels')
+        .select(levelColumns)
+        .where('idaccount', '=', idaccount)
+        .where('idproduct', '=', k.idproduct)
+        .where('idwarehouse', '=', k.idwarehouse),
+    ).executeTakeFirstOrThrow();
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Locks every slot of one (product, warehouse) in slot order. Call after locking the level. */
+export async function lockSlots(trx: Trx, engine: Engine, key: LevelKey): Promise<SlotLevel[]> {
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('location_stock')
+      .select(['slot', 'stock', 'reserved_picklists'])
+      .where('idaccount', '=', key.idaccount)
+      .where('idproduct', '=', key.idproduct)
+      .where('idwarehouse', '=', key.idwarehouse)
+      .orderBy('slot'),
+  ).execute();
+}
+
+/** Relative update of the warehouse counters; CHECK constraints are the last line of defence. */
+export async function adjustLevel(trx: Trx, key: LevelKey, d: LevelDeltas, now: string): Promise<void> {
+  await trx
+    .updateTable('stock_levels')
+    .set((eb) => ({
+      stock: eb('stock', '+', d.stock ?? 0),
+      reserved_picklists: eb('reserved_picklists', '+', d.reserved_picklists ?? 0),
+      reserved_backorders: eb('reserved_backorders', '+', d.reserved_backorders ?? 0),
+      reserved_allocations: eb('reserved_allocations', '+', d.reserved_allocations ?? 0),
+      updated: now,
+    }))
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .execute();
+}
+
+export async function adjustSlot(
+  trx: Trx,
+  key: LevelKey,
+  slot: number,
+  d: { stock?: number; reserved_picklists?: number },
+): Promise<void> {
+  await trx
+    .updateTable('location_stock')
+    .set((eb) => ({
+      stock: eb('stock', '+', d.stock ?? 0),
+      reserved_picklists: eb('reserved_picklists', '+', d.reserved_picklists ?? 0),
+    }))
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .where('slot', '=', slot)
+    .execute();
+}
+
+export interface HistoryInsert {
+  idaccount: number;
+  idproduct: number;
+  idwarehouse: number;
+  idlocation: number | null;
+  old_stock: number;
+  stock_change: number;
+  new_stock: number;
+  location_old_stock: number;
+  location_stock_change: number;
+  location_new_stock: number;
+  reason: string;
+  change_type: string;
+  reference_type: string | null;
+  reference_id: number | null;
+  changed_at: string;
+}
+
+export async function insertHistory(trx: Trx, row: HistoryInsert): Promise<number> {
+  const r = await trx
+    .insertInto('stock_history')
+    .values(row)
+    .returning('idproduct_stock_history')
+    .executeTakeFirstOrThrow();
+  return r.idproduct_stock_history;
+}
+
+const historyColumns = [
+  'idproduct_stock_history',
+  'idproduct',
+  'idwarehouse',
+  'idlocation',
+  'old_stock',
+  'stock_change',
+  'new_stock',
+  'location_old_stock',
+  'location_stock_change',
+  'location_new_stock',
+  'reason',
+  'change_type',
+  'reference_type',
+  'reference_id',
+  'changed_at',
+] as const;
+
+export async function getHistory(db: Db, idaccount: number, id: number) {
+  return db
+    .selectFrom('stock_history')
+    .select(historyColumns)
+    .where('idaccount', '=', idaccount)
+    .where('idproduct_stock_history', '=', id)
+    .executeTakeFirst();
+}
+
+export interface HistoryFilter {
+  idproduct?: number | undefined;
+  idwarehouse?: number | undefined;
+  sincedate?: string | undefined;
+  untildate?: string | undefined;
+  offset: number;
+  limit: number;
+}
+
+export async function listHistory(db: Db, idaccount: number, f: HistoryFilter) {
+  let q = db.selectFrom('stock_history').select(historyColumns).where('idaccount', '=', idaccount);
+  if (f.idproduct !== undefined) q = q.where('idproduct', '=', f.idproduct);
+  if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
+  if (f.sincedate !== undefined) q = q.where('changed_at', '>=', f.sincedate);
+  if (f.untildate !== undefined) q = q.where('changed_at', '<=', f.untildate);
+  return q.orderBy('idproduct_stock_history').limit(f.limit).offset(f.offset).execute();
+}
+
+/** Warehouse levels of one product (every warehouse that has a row). */
+export async function levelsOfProduct(db: Db, idaccount: number, idproduct: number): Promise<LevelRow[]> {
+  return db
+    .selectFrom('stock_levels')
+    .select(levelColumns)
+    .where('idaccount', '=', idaccount)
+    .where('idproduct', '=', idproduct)
+    .orderBy('idwarehouse')
+    .execute();
+}
+
+export async function levelOf(db: Db, key: LevelKey): Promise<LevelRow | undefined> {
+  return db
+    .selectFrom('stock_levels')
+    .select(levelColumns)
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .executeTakeFirst();
+}
+
+export async function slotsOf(db: Db, key: LevelKey): Promise<SlotLevel[]> {
+  return db
+    .selectFrom('location_stock')
+    .select(['slot', 'stock', 'reserved_picklists'])
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .orderBy('slot')
+    .execute();
+}
+
+/** Levels of a warehouse with stock or reservations (GET /warehouses/{id}/stock). */
+export async function levelsOfWarehouse(
+  db: Db,
+  idaccount: number,
+  idwarehouse: number,
+  offset: number,
+  limit: number,
+) {
+  return db
+    .selectFrom('stock_levels')
+    .innerJoin('products', (j) =>
+      j
+        .onRef('products.idaccount', '=', 'stock_levels.idaccount')
+        .onRef('products.idproduct', '=', 'stock_levels.idproduct'),
+    )
+    .select([
+      'stock_levels.idproduct',
+      'stock_levels.idwarehouse',
+      'stock_levels.stock',
+      'stock_levels.reserved_picklists',
+      'stock_levels.reserved_backorders',
+      'stock_levels.reserved_allocations',
+      'products.productcode',
+    ])
+    .where('stock_levels.idaccount', '=', idaccount)
+    .where('stock_levels.idwarehouse', '=', idwarehouse)
+    .where((eb) =>
+      eb.or([
+        eb('stock_levels.stock', '<>', 0),
+        eb('stock_levels.reserved_picklists', '<>', 0),
+        eb('stock_levels.reserved_backorders', '<>', 0),
+        eb('stock_levels.reserved_allocations', '<>', 0),
+      ]),
+    )
+    .orderBy('stock_levels.idproduct')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function insertPickLocation(
+  trx: Trx,
+  row: {
+    idaccount: number;
+    idpicklist_product: number;
+    idproduct: number;
+    idwarehouse: number;
+    slot: number;
+    amount: number;
+  },
+): Promise<void> {
+  await trx.insertInto('picklist_locations').values(row).execute();
+}
+
+export async function pickLocationsOfLine(db: Db, idaccount: number, idpicklist_product: number) {
+  return db
+    .selectFrom('picklist_locations')
+    .select(['idpicklist_product', 'idproduct', 'idwarehouse', 'slot', 'amount'])
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist_product', '=', idpicklist_product)
+    .orderBy('slot')
+    .execute();
+}
+
+export async function adjustPickLocation(
+  trx: Trx,
+  idaccount: number,
+  idpicklist_product: number,
+  slot: number,
+  delta: number,
+): Promise<void> {
+  await trx
+    .updateTable('picklist_locations')
+    .set((eb) => ({ amount: eb('amount', '+', delta) }))
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist_product', '=', idpicklist_product)
+    .where('slot', '=', slot)
+    .execute();
+}
+
+export async function upsertPickLocation(
+  trx: Trx,
+  row: {
+    idaccount: number;
+    idpicklist_product: number;
+    idproduct: number;
+    idwarehouse: number;
+    slot: number;
+    amount: number;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('picklist_locations')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['idaccount', 'idpicklist_product', 'slot']).doUpdateSet((eb) => ({
+        amount: eb('picklist_locations.amount', '+', eb.ref('excluded.amount')),
+      })),
+    )
+    .execute();
+}
+
+/** Reservations of open picklists on one slot, oldest line first (moved first when stock moves). */
+export async function pickReservationsOnSlot(trx: Trx, key: LevelKey, slot: number) {
+  return trx
+    .selectFrom('picklist_locations')
+    .select(['idpicklist_product', 'amount'])
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .where('slot', '=', slot)
+    .where('amount', '>', 0)
+    .orderBy('idpicklist_product')
+    .execute();
+}

@@ -1,0 +1,387 @@
+import type { DatabaseHandle } from '../../db/connection.ts';
+import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { DomainError, invalid } from '../../domain/errors.ts';
+import {
+  checkSlotChange,
+  describeViolation,
+  isViolation,
+  planMove,
+  planPickReservation,
+  warehouseStock,
+  type SlotLevel,
+  type WarehouseStock,
+} from '../../domain/stock.ts';
+import { formatDateTime, type Clock } from '../../domain/time.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { EventsService } from '../events/events.service.ts';
+import * as repo from './stock.repository.ts';
+
+/**
+ * Stock levels, location stock, picklist reservations and the ledger. Every stock change in the
+ * system goes through this service and follows one recipe:
+ *   1. make sure the level rows exist (INSERT ... ON CONFLICT DO NOTHING);
+ *   2. lock them in the fixed order: stock_levels by (idproduct, idwarehouse), then that level's
+ *      location_stock rows by slot, then (in the backorders service) its backorders;
+ *   3. let the pure domain decide on the locked values;
+ *   4. write relative updates;
+ *   5. append ledger rows and outbox events in the same transaction.
+ * Functions named ...InTrx run inside the caller's transaction; the others open their own.
+ */
+
+/** Runs after every change of stock or picklist reservations of one (product, warehouse), in the same transaction. */
+export type StockListener = (
+  trx: Trx,
+  idaccount: number,
+  idproduct: number,
+  idwarehouse: number,
+) => Promise<void>;
+
+export interface StockChangeInput {
+  idproduct: number;
+  idwarehouse: number;
+  /** 0 = no specific location. */
+  slot: number;
+  change: number;
+  reason: string;
+  changeType: string;
+  referenceType?: string | null;
+  referenceId?: number | null;
+}
+
+const slotToLocation = (slot: number): number | null => (slot === 0 ? null : slot);
+const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
+
+export function createStockService(deps: {
+  handle: DatabaseHandle;
+  clock: Clock;
+  events: EventsService;
+  catalog: CatalogService;
+}) {
+  const { handle, clock, events, catalog } = deps;
+  const engine = handle.engine;
+  const listeners: StockListener[] = [];
+  const now = () => formatDateTime(clock());
+
+  const whereName = (slot: number) => (slot === 0 ? 'no specific location' : `location ${slot}`);
+
+  async function productEventData(trx: Trx, idaccount: number, idproduct: number) {
+    const p = await catalog.requireProduct(trx, idaccount, idproduct);
+    return { idproduct: p.idproduct, productcode: p.productcode, name: p.name };
+  }
+
+  async function notifyListeners(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
+    for (const l of listeners) await l(trx, idaccount, idproduct, idwarehouse);
+  }
+
+  async function emitFreeStock(trx: Trx, key: repo.LevelKey) {
+    const level = await repo.levelOf(trx, key);
+    if (!level) return;
+    await events.emit(trx, key.idaccount, 'products.free_stock_changed', 'product', key.idproduct, {
+      ...(await productEventData(trx, key.idaccount, key.idproduct)),
+      stock: [warehouseStock(level)],
+    });
+  }
+
+  /** Ensures and locks the levels of several (product, warehouse) pairs in the fixed order. */
+  async function lockLevelsInTrx(
+    trx: Trx,
+    idaccount: number,
+    keys: readonly { idproduct: number; idwarehouse: number }[],
+  ): Promise<Map<string, repo.LevelRow>> {
+    const unique = [...new Map(keys.map((k) => [`${k.idproduct}:${k.idwarehouse}`, k])).values()].sort(
+      (a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse,
+    );
+    for (const k of unique) await repo.ensureLevel(trx, { idaccount, ...k }, now());
+    const rows = await repo.lockLevels(trx, engine, idaccount, unique);
+    return new Map(rows.map((r) => [`${r.idproduct}:${r.idwarehouse}`, r]));
+  }
+
+  async function lockSlotsInTrx(trx: Trx, key: repo.LevelKey, ensure: number[] = []): Promise<SlotLevel[]> {
+    for (const slot of ensure) await repo.ensureSlot(trx, key, slot);
+    return repo.lockSlots(trx, engine, key);
+  }
+
+  /** Changes the stock of one slot by a relative amount, under the seed's rules; writes the ledger. */
+  async function changeInTrx(
+    trx: Trx,
+    idaccount: number,
+    input: StockChangeInput,
+  ): Promise<number | undefined> {
+    const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
+    const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
+    const slots = await lockSlotsInTrx(trx, key, [input.slot]);
+    const slot = slots.find((s) => s.slot === input.slot)!;
+    if (input.change === 0) return undefined;
+    const violation = checkSlotChange(slot, input.change);
+    if (violation)
+      throw new DomainError('insufficient_stock', describeViolation(violation, whereName(input.slot)));
+    await repo.adjustSlot(trx, key, input.slot, { stock: input.change });
+    await repo.adjustLevel(trx, key, { stock: input.change }, now());
+    const history = {
+      idaccount,
+      idproduct: input.idproduct,
+      idwarehouse: input.idwarehouse,
+      idlocation: slotToLocation(input.slot),
+      old_stock: level.stock,
+      stock_change: input.change,
+      new_stock: level.stock + input.change,
+      location_old_stock: slot.stock,
+      location_stock_change: input.change,
+      location_new_stock: slot.stock + input.change,
+      reason: input.reason,
+      change_type: input.changeType,
+      reference_type: input.referenceType ?? null,
+      reference_id: input.referenceId ?? null,
+      changed_at: now(),
+    };
+    const idhistory = await repo.insertHistory(trx, history);
+    const { idaccount: _a, ...historyData } = history;
+    await events.emit(trx, idaccount, 'products.stock_changed', 'product', input.idproduct, {
+      product: await productEventData(trx, idaccount, input.idproduct),
+      product_stock_history: { idproduct_stock_history: idhistory, ...historyData },
+    });
+    await emitFreeStock(trx, key);
+    await notifyListeners(trx, idaccount, input.idproduct, input.idwarehouse);
+    return idhistory;
+  }
+
+  /** Moves stock between two slots of one warehouse; picklist reservations that no longer fit move along. */
+  async function moveInTrx(
+    trx: Trx,
+    idaccount: number,
+    input: {
+      idproduct: number;
+      idwarehouse: number;
+      from: number;
+      to: number;
+      amount: number;
+      reason: string;
+    },
+  ): Promise<void> {
+    const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
+    const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
+    const slots = await lockSlotsInTrx(trx, key, [input.from, input.to]);
+    const from = slots.find((s) => s.slot === input.from)!;
+    const to = slots.find((s) => s.slot === input.to)!;
+    const plan = planMove(from, input.amount);
+    if (isViolation(plan))
+      throw new DomainError('insufficient_stock', describeViolation(plan, whereName(input.from)));
+    let left = plan.reservationsMoved;
+    for (const line of await repo.pickReservationsOnSlot(trx, key, input.from)) {
+      if (left === 0) break;
+      const take = Math.min(left, line.amount);
+      await repo.adjustPickLocation(trx, idaccount, line.idpicklist_product, input.from, -take);
+      await repo.upsertPickLocation(trx, {
+        idaccount,
+        idpicklist_product: line.idpicklist_product,
+        idproduct: input.idproduct,
+        idwarehouse: input.idwarehouse,
+        slot: input.to,
+        amount: take,
+      });
+      left -= take;
+    }
+    await repo.adjustSlot(trx, key, input.from, {
+      stock: -input.amount,
+      reserved_picklists: -plan.reservationsMoved,
+    });
+    await repo.adjustSlot(trx, key, input.to, {
+      stock: input.amount,
+      reserved_picklists: plan.reservationsMoved,
+    });
+    for (const [slot, change] of [
+      [from, -input.amount],
+      [to, input.amount],
+    ] as const) {
+      await repo.insertHistory(trx, {
+        idaccount,
+        idproduct: input.idproduct,
+        idwarehouse: input.idwarehouse,
+        idlocation: slotToLocation(slot.slot),
+        old_stock: level.stock,
+        stock_change: 0,
+        new_stock: level.stock,
+        location_old_stock: slot.stock,
+        location_stock_change: change,
+        location_new_stock: slot.stock + change,
+        reason: input.reason,
+        change_type: 'move',
+        reference_type: null,
+        reference_id: null,
+        changed_at: now(),
+      });
+    }
+  }
+
+  /**
+   * Reserves `amount` of a product for a picklist line at concrete slots: picking locations first,
+   * then no specific location, bulk locations last. The caller has locked the level and checked that
+   * enough unreserved stock exists; a shortfall here is a programming error surfaced as a rule error.
+   */
+  async function reservePickInTrx(
+    trx: Trx,
+    idaccount: number,
+    input: { idproduct: number; idwarehouse: number; idpicklist_product: number; amount: number },
+  ): Promise<{ slot: number; amount: number }[]> {
+    const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
+    const slots = await lockSlotsInTrx(trx, key);
+    const bulk = new Set(
+      (await catalog.locationsOfWarehouse(trx, idaccount, input.idwarehouse))
+        .filter((l) => l.is_bulk_location === 1)
+        .map((l) => l.idlocation),
+    );
+    const rank = (s: SlotLevel) => (s.slot === 0 ? 1 : bulk.has(s.slot) ? 2 : 0);
+    const ordered = [...slots].sort((a, b) => rank(a) - rank(b) || a.slot - b.slot);
+    const plan = planPickReservation(ordered, input.amount);
+    if (!plan)
+      throw new DomainError(
+        'insufficient_stock',
+        `Not enough unreserved stock of product ${input.idproduct}`,
+      );
+    for (const p of plan) {
+      await repo.adjustSlot(trx, key, p.slot, { reserved_picklists: p.amount });
+      await repo.upsertPickLocation(trx, {
+        ...key,
+        idpicklist_product: input.idpicklist_product,
+        slot: p.slot,
+        amount: p.amount,
+      });
+    }
+    await repo.adjustLevel(trx, key, { reserved_picklists: input.amount }, now());
+    return plan;
+  }
+
+  /**
+   * Ends a picklist line's reservation: `picked` units leave the warehouse (ledger rows of change
+   * type `picklist`), the rest is released. Listeners then hand freed stock to waiting backorders.
+   */
+  async function settlePickInTrx(
+    trx: Trx,
+    idaccount: number,
+    input: {
+      idpicklist_product: number;
+      picked: number;
+      reason: string;
+      referenceType: string;
+      referenceId: number;
+    },
+  ): Promise<void> {
+    const locations = await repo.pickLocationsOfLine(trx, idaccount, input.idpicklist_product);
+    const first = locations[0];
+    if (!first) return;
+    const key = { idaccount, idproduct: first.idproduct, idwarehouse: first.idwarehouse };
+    const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
+    const slots = await lockSlotsInTrx(trx, key);
+    let toBookOut = input.picked;
+    let levelStock = level.stock;
+    let reservedTotal = 0;
+    for (const loc of locations) {
+      if (loc.amount === 0) continue;
+      const out = Math.min(loc.amount, toBookOut);
+      toBookOut -= out;
+      reservedTotal += loc.amount;
+      await repo.adjustSlot(trx, key, loc.slot, { stock: -out, reserved_picklists: -loc.amount });
+      await repo.adjustPickLocation(trx, idaccount, input.idpicklist_product, loc.slot, -loc.amount);
+      if (out > 0) {
+        const slot = slots.find((s) => s.slot === loc.slot)!;
+        await repo.insertHistory(trx, {
+          idaccount,
+          idproduct: key.idproduct,
+          idwarehouse: key.idwarehouse,
+          idlocation: slotToLocation(loc.slot),
+          old_stock: levelStock,
+          stock_change: -out,
+          new_stock: levelStock - out,
+          location_old_stock: slot.stock,
+          location_stock_change: -out,
+          location_new_stock: slot.stock - out,
+          reason: input.reason,
+          change_type: 'picklist',
+          reference_type: input.referenceType,
+          reference_id: input.referenceId,
+          changed_at: now(),
+        });
+        levelStock -= out;
+      }
+    }
+    if (toBookOut > 0)
+      throw invalid(`Picked amount exceeds what picklist line ${input.idpicklist_product} reserved`);
+    const bookedOut = level.stock - levelStock;
+    if (reservedTotal === 0) return;
+    await repo.adjustLevel(trx, key, { stock: -bookedOut, reserved_picklists: -reservedTotal }, now());
+    if (bookedOut > 0) {
+      await events.emit(trx, idaccount, 'products.stock_changed', 'product', key.idproduct, {
+        product: await productEventData(trx, idaccount, key.idproduct),
+        stock: [warehouseStock((await repo.levelOf(trx, key))!)],
+      });
+    }
+    if (bookedOut !== reservedTotal) await emitFreeStock(trx, key);
+    await notifyListeners(trx, idaccount, key.idproduct, key.idwarehouse);
+  }
+
+  /** Relative change of the backorder/allocation reservations of a locked level. */
+  async function adjustReservedInTrx(
+    trx: Trx,
+    key: repo.LevelKey,
+    d: { reserved_backorders?: number; reserved_allocations?: number },
+  ): Promise<void> {
+    const net = (d.reserved_backorders ?? 0) + (d.reserved_allocations ?? 0);
+    await repo.adjustLevel(trx, key, d, now());
+    if (net !== 0) await emitFreeStock(trx, key);
+  }
+
+  async function productStock(db: Db, idaccount: number, idproduct: number): Promise<WarehouseStock[]> {
+    const levels = await repo.levelsOfProduct(db, idaccount, idproduct);
+    return levels.map(warehouseStock);
+  }
+
+  async function warehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
+    const key = { idaccount, idproduct, idwarehouse };
+    const level = (await repo.levelOf(db, key)) ?? {
+      idproduct,
+      idwarehouse,
+      stock: 0,
+      reserved_picklists: 0,
+      reserved_backorders: 0,
+      reserved_allocations: 0,
+    };
+    const slots = new Map((await repo.slotsOf(db, key)).map((s) => [s.slot, s]));
+    const locations = (await catalog.locationsOfWarehouse(db, idaccount, idwarehouse))
+      .filter((l) => slots.has(l.idlocation))
+      .map((l) => {
+        const s = slots.get(l.idlocation)!;
+        return {
+          idlocation: l.idlocation,
+          idwarehouse: l.idwarehouse,
+          name: l.name,
+          stock: s.stock,
+          reserved_picklists: s.reserved_picklists,
+          free_stock: s.stock - s.reserved_picklists,
+          is_bulk_location: l.is_bulk_location === 1,
+        };
+      });
+    return { ...warehouseStock(level), locations };
+  }
+
+  return {
+    onStockChange(listener: StockListener): void {
+      listeners.push(listener);
+    },
+    lockLevelsInTrx,
+    lockSlotsInTrx,
+    changeInTrx,
+    moveInTrx,
+    reservePickInTrx,
+    settlePickInTrx,
+    adjustReservedInTrx,
+    productStock,
+    warehouseDetail,
+    slotToLocation,
+    locationToSlot,
+    /** Runs fn in a transaction of this service's database. */
+    transaction: <T>(fn: (trx: Trx) => Promise<T>) => withTransaction(handle, fn),
+    handle,
+  };
+}
+
+export type StockService = ReturnType<typeof createStockService>;
