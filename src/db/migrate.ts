@@ -13,7 +13,8 @@ function migrations(engine: Engine): Record<string, Migration> {
 /** Brings the schema up to date. Safe to run from several processes at once (Kysely locks the run). */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.engine) };
-  const migrator = new Migrator({ db: handle.db, provider });
+  // Migrations of different areas may be added side by side; their names need not sort by date.
+  const migrator = new Migrator({ db: handle.db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
