@@ -8,6 +8,7 @@ import { registerAuth } from './auth.ts';
 import { errorBody, registerErrorHandler } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
+import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
 
 export interface AppOptions {
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         hook: 'preParsing',
         keyGenerator: (request) => request.apikey,
       });
+      registerIdempotency(api, options.services.handle, options.services.clock);
       await apiRoutes(api, options.services);
       // Inside this context so that unknown API paths are authenticated before they are a 404.
       api.setNotFoundHandler((request, reply) => {
