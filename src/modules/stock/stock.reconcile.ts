@@ -1,7 +1,8 @@
 import type { Db } from '../../db/transaction.ts';
+import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
 
-/** Backorder statuses that still wait for stock (they count in reservedbackorders). */
-export const OPEN_BACKORDER_STATUSES = ['pending', 'confirmed', 'in-production', 'in-transit'] as const;
+/** Backorder statuses that still wait for stock (they count in reservedbackorders); defined in the domain. */
+export { OPEN_BACKORDER_STATUSES };
 
 type Key = string;
 const k = (...parts: (number | string)[]): Key => parts.join(':');
