@@ -5,6 +5,7 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createStockService } from './modules/stock/stock.service.ts';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
 
 export interface ServiceDeps {
   handle: DatabaseHandle;
@@ -20,7 +21,14 @@ export function createServices(deps: ServiceDeps) {
   const events = createEventsService(clock);
   const catalog = createCatalogService(handle, clock);
   const stock = createStockService({ handle, clock, events, catalog });
-  return { accounts, events, catalog, stock, clock, handle, config };
+  catalog.useStockReader(stock.stockReader);
+  const webhooks = createWebhooksService({
+    handle,
+    clock,
+    events,
+    allowedHosts: config.webhookAllowedHosts,
+  });
+  return { accounts, events, catalog, stock, webhooks, clock, handle, config };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,8 +1,19 @@
+import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
+import { stockRoutes } from '../modules/stock/stock.routes.ts';
+import { webhooksRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import type { Services } from '../services.ts';
+import { strictBodyTypes } from './strict-body.ts';
 import type { App } from './types.ts';
 
 /** Every module's routes, registered under /api/v1 behind auth and the rate limit. */
 export async function apiRoutes(api: App, services: Services): Promise<void> {
   await eventsRoutes(api, services);
+  // JSON body types checked without coercion (see strict-body.ts) for the routes in this scope.
+  await api.register(async (scope) => {
+    strictBodyTypes(scope);
+    await catalogRoutes(scope, services);
+    await stockRoutes(scope, services);
+    await webhooksRoutes(scope, services);
+  });
 }

@@ -357,3 +357,53 @@ export async function pickReservationsOnSlot(trx: Trx, key: LevelKey, slot: numb
     .orderBy('idpicklist_product')
     .execute();
 }
+
+/** Warehouse levels of several products, for product answers. */
+export async function levelsOfProducts(
+  db: Db,
+  idaccount: number,
+  idproducts: readonly number[],
+): Promise<LevelRow[]> {
+  if (idproducts.length === 0) return [];
+  return db
+    .selectFrom('stock_levels')
+    .select(levelColumns)
+    .where('idaccount', '=', idaccount)
+    .where('idproduct', 'in', idproducts)
+    .orderBy('idproduct')
+    .orderBy('idwarehouse')
+    .execute();
+}
+
+/** True when the product has stock or any reservation in any warehouse. */
+export async function productHoldsStock(db: Db, idaccount: number, idproduct: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('stock_levels')
+    .select('idproduct')
+    .where('idaccount', '=', idaccount)
+    .where('idproduct', '=', idproduct)
+    .where((eb) =>
+      eb.or([
+        eb('stock', '<>', 0),
+        eb('reserved_picklists', '<>', 0),
+        eb('reserved_backorders', '<>', 0),
+        eb('reserved_allocations', '<>', 0),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** True when any product has stock or picklist reservations on the location (its slot). */
+export async function slotHoldsStock(db: Db, idaccount: number, slot: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('location_stock')
+    .select('idproduct')
+    .where('idaccount', '=', idaccount)
+    .where('slot', '=', slot)
+    .where((eb) => eb.or([eb('stock', '<>', 0), eb('reserved_picklists', '<>', 0)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
-import { DomainError, invalid } from '../../domain/errors.ts';
+import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import {
+  changeForAmount,
   checkSlotChange,
   describeViolation,
   isViolation,
@@ -11,8 +12,8 @@ import {
   type SlotLevel,
   type WarehouseStock,
 } from '../../domain/stock.ts';
-import { formatDateTime, type Clock } from '../../domain/time.ts';
-import type { CatalogService } from '../catalog/catalog.service.ts';
+import { formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
+import { STOCKED_TYPES, type CatalogService } from '../catalog/catalog.service.ts';
 import type { EventsService } from '../events/events.service.ts';
 import * as repo from './stock.repository.ts';
 
@@ -50,6 +51,49 @@ export interface StockChangeInput {
 
 const slotToLocation = (slot: number): number | null => (slot === 0 ? null : slot);
 const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
+
+/** PostgreSQL's integer: no warehouse stock may grow past it. */
+const MAX_STOCK = 2_147_483_647;
+
+const emptyLevel = (idproduct: number, idwarehouse: number): repo.LevelRow => ({
+  idproduct,
+  idwarehouse,
+  stock: 0,
+  reserved_picklists: 0,
+  reserved_backorders: 0,
+  reserved_allocations: 0,
+});
+
+/**
+ * The slot a stock change without idlocation applies to (Picqer: "try to find a matching location"):
+ * the product's only location holding stock in the warehouse, else no specific location.
+ */
+function impliedSlot(slots: readonly SlotLevel[]): number {
+  const stocked = slots.filter((s) => s.slot !== 0 && s.stock > 0);
+  return stocked.length === 1 ? stocked[0]!.slot : 0;
+}
+
+/** A ledger row as the API shows it: Picqer's fields plus our per-location ones and the reference. */
+function historyView(r: NonNullable<Awaited<ReturnType<typeof repo.getHistory>>>) {
+  return {
+    idproduct_stock_history: r.idproduct_stock_history,
+    idproduct: r.idproduct,
+    idwarehouse: r.idwarehouse,
+    idlocation: r.idlocation,
+    iduser: null,
+    old_stock: r.old_stock,
+    stock_change: r.stock_change,
+    new_stock: r.new_stock,
+    reason: r.reason,
+    change_type: r.change_type,
+    changed_at: r.changed_at,
+    location_old_stock: r.location_old_stock,
+    location_stock_change: r.location_stock_change,
+    location_new_stock: r.location_new_stock,
+    reference_type: r.reference_type,
+    reference_id: r.reference_id,
+  };
+}
 
 export function createStockService(deps: {
   handle: DatabaseHandle;
@@ -330,21 +374,41 @@ export function createStockService(deps: {
     if (net !== 0) await emitFreeStock(trx, key);
   }
 
+  /**
+   * The stock of products per warehouse: one entry for EVERY warehouse of the account (active or
+   * not, ordered by idwarehouse), zeros where the product has no level row yet. Product answers and
+   * GET /products/{id}/stock both use this, so they always agree.
+   */
+  async function stockOfProducts(
+    db: Db,
+    idaccount: number,
+    idproducts: number[],
+  ): Promise<Map<number, WarehouseStock[]>> {
+    if (idproducts.length === 0) return new Map();
+    const warehouses = await catalog.warehouseIds(db, idaccount);
+    const levels = new Map(
+      (await repo.levelsOfProducts(db, idaccount, idproducts)).map((l) => [
+        `${l.idproduct}:${l.idwarehouse}`,
+        l,
+      ]),
+    );
+    return new Map(
+      idproducts.map((idproduct) => [
+        idproduct,
+        warehouses.map((idwarehouse) =>
+          warehouseStock(levels.get(`${idproduct}:${idwarehouse}`) ?? emptyLevel(idproduct, idwarehouse)),
+        ),
+      ]),
+    );
+  }
+
   async function productStock(db: Db, idaccount: number, idproduct: number): Promise<WarehouseStock[]> {
-    const levels = await repo.levelsOfProduct(db, idaccount, idproduct);
-    return levels.map(warehouseStock);
+    return (await stockOfProducts(db, idaccount, [idproduct])).get(idproduct) ?? [];
   }
 
   async function warehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
     const key = { idaccount, idproduct, idwarehouse };
-    const level = (await repo.levelOf(db, key)) ?? {
-      idproduct,
-      idwarehouse,
-      stock: 0,
-      reserved_picklists: 0,
-      reserved_backorders: 0,
-      reserved_allocations: 0,
-    };
+    const level = (await repo.levelOf(db, key)) ?? emptyLevel(idproduct, idwarehouse);
     const slots = new Map((await repo.slotsOf(db, key)).map((s) => [s.slot, s]));
     const locations = (await catalog.locationsOfWarehouse(db, idaccount, idwarehouse))
       .filter((l) => slots.has(l.idlocation))
@@ -363,6 +427,161 @@ export function createStockService(deps: {
     return { ...warehouseStock(level), locations };
   }
 
+  /** A location named in a request: it must be this account's and in this warehouse (a 400 otherwise). */
+  async function lockLocationIn(trx: Trx, idaccount: number, idwarehouse: number, idlocation: number) {
+    const l = await catalog.lockLocationShared(trx, idaccount, idlocation);
+    if (!l)
+      throw invalid(
+        `Location ${idlocation} does not exist: give one of your locations, or null for no specific location`,
+      );
+    if (l.idwarehouse !== idwarehouse)
+      throw invalid(
+        `Location ${idlocation} is in warehouse ${l.idwarehouse}, not in warehouse ${idwarehouse}`,
+      );
+  }
+
+  /**
+   * The product whose stock a request changes, locked shared so that its type and active flag stay
+   * as checked until commit (a type change locks it exclusively).
+   */
+  async function lockStockedProduct(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
+    const product = await catalog.lockProductShared(trx, idaccount, idproduct);
+    await catalog.requireWarehouse(trx, idaccount, idwarehouse);
+    if (!STOCKED_TYPES.includes(product.type))
+      throw invalidState(
+        `Product ${idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
+      );
+    return product;
+  }
+
+  /**
+   * POST /products/{id}/stock/{idwarehouse}: adds, removes (change) or sets (amount) the stock of one
+   * slot. Lock order: product (shared), location (shared), level, slots. `amount` becomes a change
+   * computed from the LOCKED slot, never from an earlier read. An omitted idlocation means the
+   * product's single location holding stock in this warehouse, else no specific location.
+   */
+  async function changeStock(
+    idaccount: number,
+    idproduct: number,
+    idwarehouse: number,
+    input: { change?: number; amount?: number; idlocation?: number | null; reason: string },
+  ) {
+    return withTransaction(handle, async (trx) => {
+      const product = await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
+      if (product.active !== 1)
+        throw invalidState(`Product ${idproduct} is inactive: activate it before changing its stock`);
+      if ((input.change === undefined) === (input.amount === undefined))
+        throw invalid(
+          'Give exactly one of change (to add or remove stock) or amount (to set the stock level)',
+        );
+      const reason = input.reason.trim();
+      if (reason === '') throw invalid('reason is required: say why the stock changes');
+      if (input.idlocation !== undefined && input.idlocation !== null)
+        await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
+      const key = { idaccount, idproduct, idwarehouse };
+      const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${idproduct}:${idwarehouse}`)!;
+      const slots = await lockSlotsInTrx(trx, key);
+      const slot = input.idlocation === undefined ? impliedSlot(slots) : locationToSlot(input.idlocation);
+      const current = slots.find((s) => s.slot === slot)?.stock ?? 0;
+      const change = input.change ?? changeForAmount(current, input.amount!);
+      if (level.stock + change > MAX_STOCK)
+        throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
+      await changeInTrx(trx, idaccount, {
+        idproduct,
+        idwarehouse,
+        slot,
+        change,
+        reason: reason.slice(0, 1000),
+        changeType: 'api',
+      });
+      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+    });
+  }
+
+  /**
+   * POST /products/{id}/stock/{idwarehouse}/move: moves stock between two slots of one warehouse.
+   * Inactive products may move (the warehouse total does not change).
+   */
+  async function moveStock(
+    idaccount: number,
+    idproduct: number,
+    idwarehouse: number,
+    input: { from_idlocation: number | null; to_idlocation: number | null; amount: number; reason?: string },
+  ) {
+    return withTransaction(handle, async (trx) => {
+      await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
+      if (input.from_idlocation === input.to_idlocation)
+        throw invalid('from_idlocation and to_idlocation are the same: a move needs two different places');
+      const named = [input.from_idlocation, input.to_idlocation].filter((l): l is number => l !== null);
+      for (const idlocation of named.sort((a, b) => a - b))
+        await lockLocationIn(trx, idaccount, idwarehouse, idlocation);
+      await moveInTrx(trx, idaccount, {
+        idproduct,
+        idwarehouse,
+        from: locationToSlot(input.from_idlocation),
+        to: locationToSlot(input.to_idlocation),
+        amount: input.amount,
+        reason: input.reason?.trim() || 'Stock moved',
+      });
+      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+    });
+  }
+
+  /** GET /warehouses/{id}/stock: every product with stock or reservations in the warehouse. */
+  async function warehouseProducts(
+    db: Db,
+    idaccount: number,
+    idwarehouse: number,
+    offset: number,
+    limit: number,
+  ) {
+    await catalog.requireWarehouse(db, idaccount, idwarehouse);
+    const rows = await repo.levelsOfWarehouse(db, idaccount, idwarehouse, offset, limit);
+    return rows.map((r) => ({
+      idproduct: r.idproduct,
+      productcode: r.productcode,
+      stock: warehouseStock(r),
+    }));
+  }
+
+  /**
+   * GET /stockhistory. sincedate/untildate take "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]"; a bare
+   * untildate includes that whole day.
+   */
+  async function history(
+    db: Db,
+    idaccount: number,
+    f: {
+      idproduct?: number | undefined;
+      idwarehouse?: number | undefined;
+      sincedate?: string | undefined;
+      untildate?: string | undefined;
+      offset: number;
+      limit: number;
+    },
+  ) {
+    const moment = (name: string, value: string | undefined, endOfDay: boolean) => {
+      if (value === undefined) return undefined;
+      const normal = normaliseDateTime(value.trim());
+      if (!normal) throw invalid(`${name} "${value}" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS`);
+      return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())
+        ? `${normal.slice(0, 10)} 23:59:59`
+        : normal;
+    };
+    const rows = await repo.listHistory(db, idaccount, {
+      ...f,
+      sincedate: moment('sincedate', f.sincedate, false),
+      untildate: moment('untildate', f.untildate, true),
+    });
+    return rows.map(historyView);
+  }
+
+  async function historyEntry(db: Db, idaccount: number, id: number) {
+    const row = await repo.getHistory(db, idaccount, id);
+    if (!row) throw notFound('Stock history entry', id);
+    return historyView(row);
+  }
+
   return {
     onStockChange(listener: StockListener): void {
       listeners.push(listener);
@@ -375,7 +594,20 @@ export function createStockService(deps: {
     settlePickInTrx,
     adjustReservedInTrx,
     productStock,
+    stockOfProducts,
     warehouseDetail,
+    changeStock,
+    moveStock,
+    warehouseProducts,
+    history,
+    historyEntry,
+    /** Answers the catalog's stock questions (wired in services.ts). */
+    stockReader: {
+      stockOfProducts,
+      productHoldsStock: repo.productHoldsStock,
+      locationHoldsStock: (db: Db, idaccount: number, idlocation: number) =>
+        repo.slotHoldsStock(db, idaccount, locationToSlot(idlocation)),
+    },
     slotToLocation,
     locationToSlot,
     /** Runs fn in a transaction of this service's database. */
