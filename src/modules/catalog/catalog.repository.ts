@@ -13,11 +13,15 @@ import type { Db, Trx } from '../../db/transaction.ts';
 
 type Patch<T> = Omit<Updateable<T>, 'idaccount' | 'created'>;
 
-/** `FOR UPDATE` / `FOR SHARE` on PostgreSQL; SQLite's write transaction already excludes everyone else. */
-type LockMode = 'update' | 'share';
+/**
+ * Row locks on PostgreSQL (SQLite's write transaction already excludes everyone else):
+ * `update` before a delete; `no key update` before an update (it still lets other transactions
+ * insert rows that reference this one); `share` to keep the row as read until commit.
+ */
+type LockMode = 'update' | 'no key update' | 'share';
 function lockClause(engine: Engine, mode: LockMode) {
   if (engine !== 'postgres') return sql``;
-  return mode === 'update' ? sql` for update` : sql` for share`;
+  return sql.raw(` for ${mode}`);
 }
 
 /** A LIKE pattern matching `term` anywhere, with LIKE's wildcards escaped (used with `escape '\'`). */
@@ -171,7 +175,7 @@ export async function findProduct(db: Db, idaccount: number, idproduct: number) 
     .executeTakeFirst();
 }
 
-/** Reads and locks a product row: shared by stock changes, exclusive by a change of its type. */
+/** Reads and locks a product row: shared by stock changes, for update by a change of its type. */
 export async function lockProduct(
   trx: Trx,
   engine: Engine,

@@ -278,7 +278,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
 
     updateLocation: (idaccount: number, idlocation: number, input: LocationUpdate) =>
       tx(async (trx) => {
-        const l = await repo.lockLocation(trx, engine, 'update', idaccount, idlocation);
+        const l = await repo.lockLocation(trx, engine, 'no key update', idaccount, idlocation);
         if (!l) throw notFound('Location', idlocation);
         if (input.idwarehouse !== undefined && input.idwarehouse !== l.idwarehouse)
           throw invalid(
@@ -362,7 +362,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
      */
     updateProduct: (idaccount: number, idproduct: number, input: ProductUpdate) =>
       tx(async (trx) => {
-        const p = await repo.lockProduct(trx, engine, 'update', idaccount, idproduct);
+        const p = await repo.lockProduct(trx, engine, 'no key update', idaccount, idproduct);
         if (!p) throw notFound('Product', idproduct);
         if (input.productcode !== undefined && input.productcode !== p.productcode)
           await checkProductcodeFree(trx, idaccount, input.productcode, idproduct);
@@ -406,7 +406,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
 
     setProductActive: (idaccount: number, idproduct: number, active: boolean) =>
       tx(async (trx) => {
-        const p = await repo.lockProduct(trx, engine, 'update', idaccount, idproduct);
+        const p = await repo.lockProduct(trx, engine, 'no key update', idaccount, idproduct);
         if (!p) throw notFound('Product', idproduct);
         if (p.active !== bool(active))
           await repo.updateProduct(trx, idaccount, idproduct, { active: bool(active), updated: now() });
@@ -433,7 +433,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
      */
     addPart: (idaccount: number, idproduct: number, input: { idproduct: number; amount: number }) =>
       tx(async (trx) => {
-        const parent = await repo.lockProduct(trx, engine, 'update', idaccount, idproduct);
+        const parent = await repo.lockProduct(trx, engine, 'no key update', idaccount, idproduct);
         if (!parent) throw notFound('Product', idproduct);
         if (!COMPOSITION_TYPES.includes(parent.type))
           throw invalidState(

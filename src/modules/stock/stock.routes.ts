@@ -43,12 +43,8 @@ export async function stockRoutes(api: App, services: Services): Promise<void> {
         response: { 200: WarehouseStockDetail, ...errorResponses },
       },
     },
-    async (request) => {
-      const { idproduct, idwarehouse } = request.params;
-      await catalog.requireProduct(db, request.idaccount, idproduct);
-      await catalog.requireWarehouse(db, request.idaccount, idwarehouse);
-      return stock.warehouseDetail(db, request.idaccount, idproduct, idwarehouse);
-    },
+    async (request) =>
+      stock.readWarehouseDetail(request.idaccount, request.params.idproduct, request.params.idwarehouse),
   );
 
   api.post(

@@ -527,6 +527,26 @@ export function createStockService(deps: {
     });
   }
 
+  /**
+   * Runs reads that must agree with each other (a level and its slots) on one snapshot: a
+   * repeatable-read transaction on PostgreSQL (read committed would give each statement its own),
+   * the write lock on SQLite (another transaction could otherwise commit between two reads).
+   */
+  function snapshot<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+    if (engine === 'postgres')
+      return handle.db.transaction().setIsolationLevel('repeatable read').execute(fn);
+    return withTransaction(handle, fn);
+  }
+
+  /** GET /products/{id}/stock/{idwarehouse}: the level and its locations as of one moment. */
+  async function readWarehouseDetail(idaccount: number, idproduct: number, idwarehouse: number) {
+    return snapshot(async (trx) => {
+      await catalog.requireProduct(trx, idaccount, idproduct);
+      await catalog.requireWarehouse(trx, idaccount, idwarehouse);
+      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+    });
+  }
+
   /** GET /warehouses/{id}/stock: every product with stock or reservations in the warehouse. */
   async function warehouseProducts(
     db: Db,
@@ -596,6 +616,7 @@ export function createStockService(deps: {
     productStock,
     stockOfProducts,
     warehouseDetail,
+    readWarehouseDetail,
     changeStock,
     moveStock,
     warehouseProducts,
