@@ -1,5 +1,8 @@
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
+import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
+import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
+import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
 import { stockRoutes } from '../modules/stock/stock.routes.ts';
 import { webhooksRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import type { Services } from '../services.ts';
@@ -15,5 +18,8 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await catalogRoutes(scope, services);
     await stockRoutes(scope, services);
     await webhooksRoutes(scope, services);
+    await notificationsRoutes(scope, services);
+    await purchasingRoutes(scope, services);
+    await receiptsRoutes(scope, services);
   });
 }
