@@ -3,6 +3,7 @@ import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import type { WarehouseStock } from '../../domain/stock.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
+import type { EventsService } from '../events/events.service.ts';
 import * as repo from './catalog.repository.ts';
 import type {
   LocationCreate,
@@ -92,7 +93,11 @@ const partView = (p: repo.PartRow) => ({ ...p, type: p.type as ProductType });
 /** Picqer's nullable text fields: an empty string means "not set". */
 const blankToNull = <T>(v: T): T | null => (v === '' ? null : v);
 
-export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
+/**
+ * Catalog use cases. With `events`, product changes are published to the outbox (products.created,
+ * products.changed, products.parts.changed) in the transaction that made them.
+ */
+export function createCatalogService(handle: DatabaseHandle, clock: Clock, events?: EventsService) {
   const engine = handle.engine;
   const now = () => formatDateTime(clock());
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => withTransaction(handle, fn);
@@ -136,6 +141,19 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
   async function productViewOf(db: Db, idaccount: number, idproduct: number): Promise<ProductView> {
     const [view] = await productViews(db, idaccount, [await requireProduct(db, idaccount, idproduct)]);
     return view!;
+  }
+
+  /** Publishes a product event with the product as it is now, inside the change's transaction. */
+  async function emitProduct(trx: Trx, idaccount: number, event: string, product: ProductView) {
+    await events?.emit(trx, idaccount, event, 'product', product.idproduct, product);
+  }
+
+  /** products.parts.changed: the composition with its parts as they are now. */
+  async function emitParts(trx: Trx, idaccount: number, idproduct: number) {
+    if (!events) return;
+    const product = await productViewOf(trx, idaccount, idproduct);
+    const parts = (await repo.listParts(trx, idaccount, idproduct)).map(partView);
+    await events.emit(trx, idaccount, 'products.parts.changed', 'product', idproduct, { ...product, parts });
   }
 
   /** A supplier referenced from a body: unknown is bad input (400), not a missing resource (404). */
@@ -352,7 +370,9 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
           created: now(),
           updated: now(),
         });
-        return productViewOf(trx, idaccount, id);
+        const view = await productViewOf(trx, idaccount, id);
+        await emitProduct(trx, idaccount, 'products.created', view);
+        return view;
       }),
 
     /**
@@ -401,16 +421,21 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
           ...(input.description !== undefined && { description: blankToNull(input.description) }),
           updated: now(),
         });
-        return productViewOf(trx, idaccount, idproduct);
+        const view = await productViewOf(trx, idaccount, idproduct);
+        await emitProduct(trx, idaccount, 'products.changed', view);
+        return view;
       }),
 
     setProductActive: (idaccount: number, idproduct: number, active: boolean) =>
       tx(async (trx) => {
         const p = await repo.lockProduct(trx, engine, 'no key update', idaccount, idproduct);
         if (!p) throw notFound('Product', idproduct);
-        if (p.active !== bool(active))
-          await repo.updateProduct(trx, idaccount, idproduct, { active: bool(active), updated: now() });
-        return productViewOf(trx, idaccount, idproduct);
+        const view = async () => productViewOf(trx, idaccount, idproduct);
+        if (p.active === bool(active)) return view();
+        await repo.updateProduct(trx, idaccount, idproduct, { active: bool(active), updated: now() });
+        const changed = await view();
+        await emitProduct(trx, idaccount, 'products.changed', changed);
+        return changed;
       }),
 
     // Composition parts
@@ -456,6 +481,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
           idproduct: input.idproduct,
           amount: input.amount,
         });
+        await emitParts(trx, idaccount, idproduct);
         return partView((await repo.findPart(trx, idaccount, idproduct, id))!);
       }),
 
@@ -465,6 +491,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
         if (!(await repo.findPart(trx, idaccount, idproduct, idproduct_part)))
           throw notFound('Part', idproduct_part);
         await repo.updatePartAmount(trx, idaccount, idproduct_part, amount);
+        await emitParts(trx, idaccount, idproduct);
         return partView((await repo.findPart(trx, idaccount, idproduct, idproduct_part))!);
       }),
 
@@ -474,6 +501,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock) {
         if (!(await repo.findPart(trx, idaccount, idproduct, idproduct_part)))
           throw notFound('Part', idproduct_part);
         await repo.deletePart(trx, idaccount, idproduct_part);
+        await emitParts(trx, idaccount, idproduct);
       }),
 
     // Customers and suppliers

@@ -132,9 +132,15 @@ export function createStockService(deps: {
     idaccount: number,
     keys: readonly { idproduct: number; idwarehouse: number }[],
   ): Promise<Map<string, repo.LevelRow>> {
-    const unique = [...new Map(keys.map((k) => [`${k.idproduct}:${k.idwarehouse}`, k])).values()].sort(
-      (a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse,
-    );
+    // Only the two key fields: callers may pass richer objects, which must not reach the INSERT.
+    const unique = [
+      ...new Map(
+        keys.map((k) => [
+          `${k.idproduct}:${k.idwarehouse}`,
+          { idproduct: k.idproduct, idwarehouse: k.idwarehouse },
+        ]),
+      ).values(),
+    ].sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
     for (const k of unique) await repo.ensureLevel(trx, { idaccount, ...k }, now());
     const rows = await repo.lockLevels(trx, engine, idaccount, unique);
     return new Map(rows.map((r) => [`${r.idproduct}:${r.idwarehouse}`, r]));
@@ -523,7 +529,15 @@ export function createStockService(deps: {
         amount: input.amount,
         reason: input.reason?.trim() || 'Stock moved',
       });
-      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+      const detail = await warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+      await events.emit(trx, idaccount, 'products.stock_on_location_changed', 'product', idproduct, {
+        product: await productEventData(trx, idaccount, idproduct),
+        from_idlocation: input.from_idlocation,
+        to_idlocation: input.to_idlocation,
+        amount: input.amount,
+        stock: detail,
+      });
+      return detail;
     });
   }
 
