@@ -204,6 +204,27 @@ describeEngines(
       assert.equal(picklists.requests().length, 0);
     });
 
+    test('when stock changes through the API, then a products.stock_changed hook receives the change', async () => {
+      const c = await t().newClient();
+      const { requests } = await hookFor(c, { event: 'products.stock_changed', secret: 'k' });
+      const { idwarehouse } = await c.expect(201, 'POST', '/warehouses', { name: 'Main' });
+      const { idproduct } = await c.expect(201, 'POST', '/products', {
+        productcode: 'HOOK-1',
+        name: 'Hooked',
+      });
+      await c.expect(200, 'POST', `/products/${idproduct}/stock/${idwarehouse}`, {
+        change: 5,
+        reason: 'count',
+      });
+      await drain(worker(c));
+      assert.equal(requests().length, 1);
+      const [got] = requests();
+      assert.equal(got!.json.event, 'products.stock_changed');
+      assert.equal(got!.headers['x-picqer-signature'], expectedSignature(got!.body, 'k'));
+      assert.ok(got!.body.includes(`"idproduct":${idproduct}`), got!.body);
+      await t().assertLedger(c);
+    });
+
     test('when the receiver fails, then the delivery is retried by the schedule until it succeeds, with every attempt shown', async () => {
       const c = await t().newClient();
       const { hook, requests } = await hookFor(c);

@@ -4,9 +4,14 @@
  * (the backorder lifecycle of seed 002), since Picqer itself has no backorder events.
  */
 export const WEBHOOK_EVENTS = [
+  'products.created',
+  'products.changed',
+  'products.parts.changed',
   'products.stock_changed',
+  'products.stock_on_location_changed',
   'products.free_stock_changed',
   'orders.created',
+  'orders.allocated',
   'orders.closed',
   'orders.status_changed',
   'orders.completed',
@@ -18,6 +23,7 @@ export const WEBHOOK_EVENTS = [
   'purchase_orders.purchased',
   'receipts.created',
   'receipts.product_received',
+  'receipts.product_reverted',
   'receipts.completed',
   'backorders.created',
   'backorders.updated',
