@@ -2,8 +2,11 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createBackordersService } from './modules/backorders/backorders.service.ts';
 import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
+import { createOrdersService } from './modules/orders/orders.service.ts';
+import { createPicklistsService } from './modules/picklists/picklists.service.ts';
 import { createNotificationsService } from './modules/notifications/notifications.service.ts';
 import { createPurchasingService } from './modules/purchasing/purchasing.service.ts';
 import { createReceiptsService } from './modules/receipts/receipts.service.ts';
@@ -25,6 +28,15 @@ export function createServices(deps: ServiceDeps) {
   const catalog = createCatalogService(handle, clock, events);
   const stock = createStockService({ handle, clock, events, catalog });
   catalog.useStockReader(stock.stockReader);
+  const backorders = createBackordersService({ handle, clock, events, stock });
+  const picklists = createPicklistsService({ handle, clock, events, stock, catalog, backorders });
+  const orders = createOrdersService({ handle, clock, events, stock, catalog, backorders, picklists });
+  picklists.useOrderHooks(orders.picklistHooks);
+  // After every change of stock or picklist reservations of a (product, warehouse), in the same
+  // transaction, its free stock goes to the waiting backorders of that product and warehouse only.
+  stock.onStockChange((trx, idaccount, idproduct, idwarehouse) =>
+    backorders.assignInTrx(trx, idaccount, idproduct, idwarehouse),
+  );
   const purchasing = createPurchasingService({
     handle,
     clock,
@@ -46,7 +58,22 @@ export function createServices(deps: ServiceDeps) {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
   });
-  return { accounts, events, catalog, stock, webhooks, notifications, purchasing, receipts, clock, handle, config };
+  return {
+    accounts,
+    events,
+    catalog,
+    stock,
+    backorders,
+    picklists,
+    orders,
+    webhooks,
+    notifications,
+    purchasing,
+    receipts,
+    clock,
+    handle,
+    config,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,11 +2,15 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './connection.ts';
 import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
+import { backorderQueueMigration } from './migrations/002_backorder_queue.ts';
+import { webhooksMigration } from './migrations/003_webhooks.ts';
 
 /** Migrations in order. Each is built for the engine, so the few dialect differences stay inside it. */
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     '001_initial': initialMigration(engine),
+    '002_backorder_queue': backorderQueueMigration,
+    '003_webhooks': webhooksMigration,
   };
 }
 

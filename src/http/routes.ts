@@ -1,6 +1,9 @@
+import { backordersRoutes } from '../modules/backorders/backorders.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
+import { ordersRoutes } from '../modules/orders/orders.routes.ts';
+import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
 import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
 import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
 import { stockRoutes } from '../modules/stock/stock.routes.ts';
@@ -17,6 +20,9 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     strictBodyTypes(scope);
     await catalogRoutes(scope, services);
     await stockRoutes(scope, services);
+    await ordersRoutes(scope, services);
+    await picklistsRoutes(scope, services);
+    await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);
     await purchasingRoutes(scope, services);

@@ -1,0 +1,382 @@
+import { sql, type Selectable } from 'kysely';
+import type { Engine } from '../../db/engine.ts';
+import type { BackordersTable } from '../../db/schema.ts';
+import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
+
+/** All SQL of backorders. */
+
+export type BackorderRow = Omit<Selectable<BackordersTable>, 'idaccount'>;
+
+export interface QueueKeyOf {
+  idaccount: number;
+  idproduct: number;
+  idwarehouse: number;
+}
+
+/**
+ * "Still waiting" as a literal predicate: the partial indexes of migration 002 repeat it, and the
+ * planners (SQLite especially) only use a partial index when the query says the same thing in
+ * constants, not bound parameters.
+ */
+const isOpen = sql<boolean>`status in (${sql.join(OPEN_BACKORDER_STATUSES.map((s) => sql.lit(s)))})`;
+const holdsStock = sql<boolean>`amount_available > 0`;
+
+const columns = [
+  'idbackorder',
+  'idorder',
+  'idorder_product',
+  'idproduct',
+  'idcustomer',
+  'idwarehouse',
+  'amount',
+  'amount_available',
+  'priority',
+  'priority_rank',
+  'status',
+  'price_cents',
+  'has_parts',
+  'part_of_idbackorder',
+  'parts_per_parent',
+  'idpurchaseorder',
+  'idpurchaseorder_manual',
+  'idpicklist',
+  'estimated_ship_date',
+  'estimated_delivery_date',
+  'estimate_manual',
+  'actual_ship_date',
+  'actual_delivery_date',
+  'date_available',
+  'cancelled_at',
+  'metadata',
+  'created_at',
+  'updated_at',
+] as const;
+
+const queueColumns = [
+  'idbackorder',
+  'idorder',
+  'amount',
+  'amount_available',
+  'priority_rank',
+  'priority',
+  'created_at',
+  'part_of_idbackorder',
+] as const;
+
+export type QueueRow = Pick<BackorderRow, (typeof queueColumns)[number]>;
+
+export interface NewBackorder {
+  idaccount: number;
+  idorder: number;
+  idorder_product: number;
+  idproduct: number;
+  idcustomer: number | null;
+  idwarehouse: number;
+  amount: number;
+  amount_available: number;
+  priority: number;
+  priority_rank: number;
+  status: string;
+  price_cents: number;
+  has_parts: number;
+  part_of_idbackorder: number | null;
+  parts_per_parent: number | null;
+  idpicklist: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export async function insertBackorder(trx: Trx, row: NewBackorder): Promise<number> {
+  const r = await trx
+    .insertInto('backorders')
+    .values({ ...row, idpurchaseorder_manual: 0, estimate_manual: 0, metadata: '{}' })
+    .returning('idbackorder')
+    .executeTakeFirstOrThrow();
+  return r.idbackorder;
+}
+
+export async function findBackorder(
+  db: Db,
+  idaccount: number,
+  idbackorder: number,
+): Promise<BackorderRow | undefined> {
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idbackorder', '=', idbackorder)
+    .executeTakeFirst();
+}
+
+export async function findBackorders(
+  db: Db,
+  idaccount: number,
+  ids: readonly number[],
+): Promise<BackorderRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idbackorder', 'in', ids)
+    .orderBy('idbackorder')
+    .execute();
+}
+
+/** Locks backorder rows by id (call after locking their levels). */
+export async function lockBackorders(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  ids: readonly number[],
+): Promise<BackorderRow[]> {
+  if (ids.length === 0) return [];
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('backorders')
+      .select(columns)
+      .where('idaccount', '=', idaccount)
+      .where('idbackorder', 'in', ids)
+      .orderBy('idbackorder'),
+  ).execute();
+}
+
+export interface BackorderFilter {
+  idorder?: number | undefined;
+  idproduct?: number | undefined;
+  idcustomer?: number | undefined;
+  sinceid?: number | undefined;
+  /** Strictly after this datetime. */
+  sincedate?: string | undefined;
+  /** Only these statuses; undefined = the open ones. */
+  statuses?: readonly string[] | undefined;
+  offset: number;
+  limit: number;
+}
+
+export async function listBackorders(db: Db, idaccount: number, f: BackorderFilter): Promise<BackorderRow[]> {
+  let q = db.selectFrom('backorders').select(columns).where('idaccount', '=', idaccount);
+  q = f.statuses ? q.where('status', 'in', f.statuses) : q.where(isOpen);
+  if (f.idorder !== undefined) q = q.where('idorder', '=', f.idorder);
+  if (f.idproduct !== undefined) q = q.where('idproduct', '=', f.idproduct);
+  if (f.idcustomer !== undefined) q = q.where('idcustomer', '=', f.idcustomer);
+  if (f.sinceid !== undefined) q = q.where('idbackorder', '>', f.sinceid);
+  if (f.sincedate !== undefined) q = q.where('created_at', '>', f.sincedate);
+  return q.orderBy('idbackorder').limit(f.limit).offset(f.offset).execute();
+}
+
+/** Open backorders of an order, by id; locked when a transaction and engine are given. */
+export async function openOfOrder(
+  db: Db,
+  engine: Engine | undefined,
+  idaccount: number,
+  idorder: number,
+): Promise<BackorderRow[]> {
+  const q = db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idorder', '=', idorder)
+    .where(isOpen)
+    .orderBy('idbackorder');
+  return engine ? forUpdate(engine, q).execute() : q.execute();
+}
+
+export async function allOfOrder(db: Db, idaccount: number, idorder: number): Promise<BackorderRow[]> {
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idorder', '=', idorder)
+    .orderBy('idbackorder')
+    .execute();
+}
+
+/** Backorders processed into a picklist. */
+export async function ofPicklist(db: Db, idaccount: number, idpicklist: number): Promise<BackorderRow[]> {
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist', '=', idpicklist)
+    .orderBy('idbackorder')
+    .execute();
+}
+
+/**
+ * A slice of the open queue of one (product, warehouse) in queue order, locked. Composition parents
+ * hold no stock of their own and are left out: their availability follows their parts.
+ */
+export async function queueSlice(
+  trx: Trx,
+  engine: Engine,
+  key: QueueKeyOf,
+  offset: number,
+  limit: number,
+): Promise<QueueRow[]> {
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('backorders')
+      .select(queueColumns)
+      .where('idaccount', '=', key.idaccount)
+      .where('idproduct', '=', key.idproduct)
+      .where('idwarehouse', '=', key.idwarehouse)
+      .where(isOpen)
+      .where('has_parts', '=', 0)
+      .orderBy('priority_rank')
+      .orderBy('priority')
+      .orderBy('created_at')
+      .orderBy('idbackorder')
+      .limit(limit)
+      .offset(offset),
+  ).execute();
+}
+
+/** Open backorders of one (product, warehouse) that hold stock now, locked. */
+export async function holders(trx: Trx, engine: Engine, key: QueueKeyOf): Promise<QueueRow[]> {
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('backorders')
+      .select(queueColumns)
+      .where('idaccount', '=', key.idaccount)
+      .where('idproduct', '=', key.idproduct)
+      .where('idwarehouse', '=', key.idwarehouse)
+      .where(holdsStock)
+      .where(isOpen)
+      .where('has_parts', '=', 0),
+  ).execute();
+}
+
+/** The whole open queue of one (product, warehouse), in queue order (unlocked read). */
+export async function openQueue(db: Db, key: QueueKeyOf) {
+  return db
+    .selectFrom('backorders')
+    .select(['idbackorder', 'amount', 'amount_available', 'priority_rank', 'priority', 'created_at'])
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .where(isOpen)
+    .orderBy('priority_rank')
+    .orderBy('priority')
+    .orderBy('created_at')
+    .orderBy('idbackorder')
+    .execute();
+}
+
+export async function priorityBounds(
+  db: Db,
+  key: QueueKeyOf,
+): Promise<{ min: number | null; max: number | null }> {
+  const r = await db
+    .selectFrom('backorders')
+    .select((eb) => [
+      eb.fn.min<number | null>('priority').as('min'),
+      eb.fn.max<number | null>('priority').as('max'),
+    ])
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .where(isOpen)
+    .executeTakeFirst();
+  return {
+    min: r?.min === null || r?.min === undefined ? null : Number(r.min),
+    max: r?.max === null || r?.max === undefined ? null : Number(r.max),
+  };
+}
+
+/** Stock held by open backorders per (product, warehouse), for the given products. */
+export async function heldStock(
+  db: Db,
+  idaccount: number,
+  idproducts: readonly number[],
+): Promise<{ idproduct: number; idwarehouse: number; held: number }[]> {
+  if (idproducts.length === 0) return [];
+  const rows = await db
+    .selectFrom('backorders')
+    .select(['idproduct', 'idwarehouse', (eb) => eb.fn.sum<number>('amount_available').as('held')])
+    .where('idaccount', '=', idaccount)
+    .where('idproduct', 'in', idproducts)
+    .where(holdsStock)
+    .where(isOpen)
+    .where('has_parts', '=', 0)
+    .groupBy(['idproduct', 'idwarehouse'])
+    .execute();
+  return rows.map((r) => ({ idproduct: r.idproduct, idwarehouse: r.idwarehouse, held: Number(r.held) }));
+}
+
+export async function updateBackorder(
+  trx: Trx,
+  idaccount: number,
+  idbackorder: number,
+  patch: Partial<Omit<BackordersTable, 'idaccount' | 'idbackorder'>>,
+): Promise<void> {
+  await trx
+    .updateTable('backorders')
+    .set(patch)
+    .where('idaccount', '=', idaccount)
+    .where('idbackorder', '=', idbackorder)
+    .execute();
+}
+
+/** Relative change of amount (and of amount_available with it). */
+export async function shrinkBackorder(
+  trx: Trx,
+  idaccount: number,
+  idbackorder: number,
+  by: number,
+  now: string,
+): Promise<void> {
+  await trx
+    .updateTable('backorders')
+    .set((eb) => ({
+      amount: eb('amount', '-', by),
+      amount_available: eb('amount_available', '-', by),
+      updated_at: now,
+    }))
+    .where('idaccount', '=', idaccount)
+    .where('idbackorder', '=', idbackorder)
+    .execute();
+}
+
+export async function partsOf(
+  db: Db,
+  idaccount: number,
+  parentIds: readonly number[],
+): Promise<BackorderRow[]> {
+  if (parentIds.length === 0) return [];
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('part_of_idbackorder', 'in', parentIds)
+    .orderBy('idbackorder')
+    .execute();
+}
+
+/**
+ * Orders that have open backorders holding stock, after `afterIdorder`, in id order: the only
+ * orders processing can ship anything for.
+ */
+export async function ordersWithAvailable(
+  db: Db,
+  idaccount: number,
+  afterIdorder: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('backorders')
+    .select('idorder')
+    .distinct()
+    .where('idaccount', '=', idaccount)
+    .where(holdsStock)
+    .where(isOpen)
+    .where('idorder', '>', afterIdorder)
+    .orderBy('idorder')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.idorder);
+}

@@ -1,0 +1,193 @@
+import type { Selectable } from 'kysely';
+import type { Engine } from '../../db/engine.ts';
+import type { PicklistProductsTable, PicklistsTable } from '../../db/schema.ts';
+import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+
+/** All SQL of picklists and their lines. */
+
+export type PicklistRow = Omit<Selectable<PicklistsTable>, 'idaccount'>;
+export type PicklistLineRow = Omit<Selectable<PicklistProductsTable>, 'idaccount'>;
+
+/** Picklists that still hold their reservations. */
+export const OPEN_PICKLIST_STATUSES = ['new', 'paused', 'snoozed'] as const;
+
+const columns = [
+  'idpicklist',
+  'picklistid',
+  'idorder',
+  'idcustomer',
+  'idwarehouse',
+  'status',
+  'closed_at',
+  'created',
+  'updated',
+] as const;
+
+const lineColumns = [
+  'idpicklist_product',
+  'idpicklist',
+  'idorder_product',
+  'idproduct',
+  'idbackorder',
+  'name',
+  'price',
+  'amount',
+  'amount_picked',
+  'has_parts',
+  'partof_idpicklist_product',
+] as const;
+
+export async function insertPicklist(trx: Trx, row: Omit<PicklistsTable, 'idpicklist'>): Promise<number> {
+  const r = await trx.insertInto('picklists').values(row).returning('idpicklist').executeTakeFirstOrThrow();
+  return r.idpicklist;
+}
+
+export async function insertLine(
+  trx: Trx,
+  row: Omit<PicklistProductsTable, 'idpicklist_product'>,
+): Promise<number> {
+  const r = await trx
+    .insertInto('picklist_products')
+    .values(row)
+    .returning('idpicklist_product')
+    .executeTakeFirstOrThrow();
+  return r.idpicklist_product;
+}
+
+export async function findPicklist(
+  db: Db,
+  idaccount: number,
+  idpicklist: number,
+): Promise<PicklistRow | undefined> {
+  return db
+    .selectFrom('picklists')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist', '=', idpicklist)
+    .executeTakeFirst();
+}
+
+export async function lockPicklist(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  idpicklist: number,
+): Promise<PicklistRow | undefined> {
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('picklists')
+      .select(columns)
+      .where('idaccount', '=', idaccount)
+      .where('idpicklist', '=', idpicklist),
+  ).executeTakeFirst();
+}
+
+export interface PicklistFilter {
+  idorder?: number | undefined;
+  status?: string | undefined;
+  idwarehouse?: number | undefined;
+  sinceid?: number | undefined;
+  offset: number;
+  limit: number;
+}
+
+export async function listPicklists(db: Db, idaccount: number, f: PicklistFilter): Promise<PicklistRow[]> {
+  let q = db.selectFrom('picklists').select(columns).where('idaccount', '=', idaccount);
+  if (f.idorder !== undefined) q = q.where('idorder', '=', f.idorder);
+  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
+  if (f.sinceid !== undefined) q = q.where('idpicklist', '>', f.sinceid);
+  return q.orderBy('idpicklist').limit(f.limit).offset(f.offset).execute();
+}
+
+export async function picklistsOfOrder(
+  db: Db,
+  engine: Engine | undefined,
+  idaccount: number,
+  idorder: number,
+): Promise<PicklistRow[]> {
+  const q = db
+    .selectFrom('picklists')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idorder', '=', idorder)
+    .orderBy('idpicklist');
+  return engine ? forUpdate(engine, q).execute() : q.execute();
+}
+
+export async function linesOf(
+  db: Db,
+  idaccount: number,
+  idpicklists: readonly number[],
+): Promise<PicklistLineRow[]> {
+  if (idpicklists.length === 0) return [];
+  return db
+    .selectFrom('picklist_products')
+    .select(lineColumns)
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist', 'in', idpicklists)
+    .orderBy('idpicklist_product')
+    .execute();
+}
+
+/**
+ * Where the lines reserve their stock (a read of the stock core's reservation rows, for the
+ * picklist answer; only the stock service writes them).
+ */
+export async function pickLocationsOf(db: Db, idaccount: number, idlines: readonly number[]) {
+  if (idlines.length === 0) return [];
+  return db
+    .selectFrom('picklist_locations')
+    .select(['idpicklist_product', 'slot', 'amount'])
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist_product', 'in', idlines)
+    .orderBy('idpicklist_product')
+    .orderBy('slot')
+    .execute();
+}
+
+export async function setPicked(
+  trx: Trx,
+  idaccount: number,
+  idpicklist_product: number,
+  amount_picked: number,
+): Promise<void> {
+  await trx
+    .updateTable('picklist_products')
+    .set({ amount_picked })
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist_product', '=', idpicklist_product)
+    .execute();
+}
+
+export async function updatePicklist(
+  trx: Trx,
+  idaccount: number,
+  idpicklist: number,
+  patch: Partial<Pick<PicklistsTable, 'status' | 'closed_at' | 'updated'>>,
+): Promise<void> {
+  await trx
+    .updateTable('picklists')
+    .set(patch)
+    .where('idaccount', '=', idaccount)
+    .where('idpicklist', '=', idpicklist)
+    .execute();
+}
+
+/** Picked units per order line over the closed picklists of an order. */
+export async function pickedOfOrder(db: Db, idaccount: number, idorder: number): Promise<number> {
+  const r = await db
+    .selectFrom('picklist_products')
+    .innerJoin('picklists', (j) =>
+      j
+        .onRef('picklists.idaccount', '=', 'picklist_products.idaccount')
+        .onRef('picklists.idpicklist', '=', 'picklist_products.idpicklist'),
+    )
+    .select((eb) => eb.fn.sum<number>('picklist_products.amount_picked').as('n'))
+    .where('picklists.idaccount', '=', idaccount)
+    .where('picklists.idorder', '=', idorder)
+    .where('picklists.status', '=', 'closed')
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}

@@ -1,0 +1,59 @@
+import { Type } from '@sinclair/typebox';
+import { Id, Nullable } from '../../http/schemas.ts';
+
+/** Shapes of picklists (reference/picqer-api.md 7). */
+
+export const PICKLIST_STATUSES = ['new', 'paused', 'closed', 'snoozed', 'cancelled'] as const;
+
+export const Picklist = Type.Object({
+  idpicklist: Type.Integer(),
+  picklistid: Type.String(),
+  idorder: Type.Integer(),
+  idcustomer: Nullable(Type.Integer()),
+  idwarehouse: Type.Integer(),
+  status: Type.String(),
+  totalproducts: Type.Integer(),
+  totalpicked: Type.Integer(),
+  closed_at: Nullable(Type.String()),
+  created: Type.String(),
+  updated: Type.String(),
+  products: Type.Array(
+    Type.Object({
+      idpicklist_product: Type.Integer(),
+      idproduct: Type.Integer(),
+      idorder_product: Nullable(Type.Integer()),
+      productcode: Type.String(),
+      name: Type.String(),
+      price: Type.Number(),
+      amount: Type.Integer(),
+      amount_picked: Type.Integer(),
+      has_parts: Type.Boolean(),
+      partof_idpicklist_product: Nullable(Type.Integer()),
+      pick_locations: Type.Array(
+        Type.Object({
+          idlocation: Nullable(Type.Integer()),
+          name: Nullable(Type.String()),
+          amount: Type.Integer(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const PicklistQuery = Type.Object({
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  idorder: Type.Optional(Id),
+  idwarehouse: Type.Optional(Id),
+  sinceid: Type.Optional(Type.Integer({ minimum: 0 })),
+  status: Type.Optional(Type.Union(PICKLIST_STATUSES.map((s) => Type.Literal(s)))),
+});
+
+export const PickBody = Type.Object({
+  /** An idproduct, or a productcode as a string. */
+  product: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1, maximum: 2147483647 }), Type.String({ maxLength: 255 })]),
+  ),
+  idpicklist_product: Type.Optional(Id),
+  /** Default 1. */
+  amount: Type.Optional(Type.Number()),
+});

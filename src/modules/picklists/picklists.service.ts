@@ -1,0 +1,503 @@
+import type { DatabaseHandle } from '../../db/connection.ts';
+import { nextNumber, formatRunningNumber } from '../../db/counters.ts';
+import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { DomainError, invalidState, notFound } from '../../domain/errors.ts';
+import { formatDateTime, type Clock } from '../../domain/time.ts';
+import type { BackorderRow, BackordersService, LevelKeyPair } from '../backorders/backorders.service.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { EventsService } from '../events/events.service.ts';
+import type { StockService } from '../stock/stock.service.ts';
+import * as repo from './picklists.repository.ts';
+
+/**
+ * Picklists: created only by processing orders and backorders; they reserve stock at concrete
+ * locations (through the stock core) until they are closed or cancelled.
+ *
+ * Lock order (shared by every use case that touches an order): the order row, then its picklist
+ * rows, then every stock level involved (sorted, up front), then location slots, then backorders.
+ */
+
+export interface PicklistLineInput {
+  idorder_product: number;
+  idproduct: number;
+  name: string;
+  price: number;
+  amount: number;
+  /** Reserve stock for it (false for unlimited stock and a composition's own line). */
+  reserve: boolean;
+  has_parts: boolean;
+  /** The composition line (idorder_product) this part belongs to. */
+  partof_idorder_product: number | null;
+  /** The processed backorder this line ships. */
+  idbackorder: number | null;
+}
+
+/** What the picklists need from the orders module, wired late (orders depend on picklists). */
+export interface PicklistOrderHooks {
+  /** Locks the order row: first in the lock order. */
+  lockOrderInTrx(trx: Trx, idaccount: number, idorder: number): Promise<void>;
+  /** Units of an order line that will never ship (unlimited stock left on a cancelled picklist). */
+  cancelLineAmountInTrx(trx: Trx, idaccount: number, idorder_product: number, amount: number): Promise<void>;
+  /** After a picklist closed or was cancelled: the order may be complete now. */
+  afterPicklistSettledInTrx(trx: Trx, idaccount: number, idorder: number): Promise<void>;
+}
+
+const isOpen = (status: string) => (repo.OPEN_PICKLIST_STATUSES as readonly string[]).includes(status);
+
+export function createPicklistsService(deps: {
+  handle: DatabaseHandle;
+  clock: Clock;
+  events: EventsService;
+  stock: StockService;
+  catalog: CatalogService;
+  backorders: BackordersService;
+}) {
+  const { handle, clock, events, stock, catalog, backorders } = deps;
+  const engine = handle.engine;
+  const now = () => formatDateTime(clock());
+  let hooks: PicklistOrderHooks | undefined;
+  const orderHooks = (): PicklistOrderHooks => {
+    if (!hooks) throw new Error('picklists: no order hooks wired (see services.ts)');
+    return hooks;
+  };
+
+  async function views(db: Db, idaccount: number, picklists: readonly repo.PicklistRow[]) {
+    const lines = await repo.linesOf(
+      db,
+      idaccount,
+      picklists.map((p) => p.idpicklist),
+    );
+    const locations = await repo.pickLocationsOf(
+      db,
+      idaccount,
+      lines.map((l) => l.idpicklist_product),
+    );
+    const products = new Map<number, { productcode: string }>();
+    for (const id of new Set(lines.map((l) => l.idproduct)))
+      products.set(id, await catalog.requireProduct(db, idaccount, id));
+    const names = new Map<number, string>();
+    for (const w of new Set(picklists.map((p) => p.idwarehouse)))
+      for (const l of await catalog.locationsOfWarehouse(db, idaccount, w)) names.set(l.idlocation, l.name);
+    return picklists.map((p) => {
+      const mine = lines.filter((l) => l.idpicklist === p.idpicklist);
+      const counted = mine.filter((l) => l.has_parts === 0);
+      return {
+        idpicklist: p.idpicklist,
+        picklistid: p.picklistid,
+        idorder: p.idorder,
+        idcustomer: p.idcustomer,
+        idwarehouse: p.idwarehouse,
+        status: p.status,
+        totalproducts: counted.reduce((s, l) => s + l.amount, 0),
+        totalpicked: counted.reduce((s, l) => s + l.amount_picked, 0),
+        closed_at: p.closed_at,
+        created: p.created,
+        updated: p.updated,
+        products: mine.map((l) => ({
+          idpicklist_product: l.idpicklist_product,
+          idproduct: l.idproduct,
+          idorder_product: l.idorder_product,
+          productcode: products.get(l.idproduct)!.productcode,
+          name: l.name,
+          price: l.price,
+          amount: l.amount,
+          amount_picked: l.amount_picked,
+          has_parts: l.has_parts === 1,
+          partof_idpicklist_product: l.partof_idpicklist_product,
+          pick_locations: locations
+            .filter((x) => x.idpicklist_product === l.idpicklist_product && x.amount > 0)
+            .map((x) => ({
+              idlocation: stock.slotToLocation(x.slot),
+              name: x.slot === 0 ? null : (names.get(x.slot) ?? null),
+              amount: x.amount,
+            })),
+        })),
+      };
+    });
+  }
+
+  async function viewOf(db: Db, idaccount: number, idpicklist: number) {
+    const p = await repo.findPicklist(db, idaccount, idpicklist);
+    if (!p) throw notFound('Picklist', idpicklist);
+    return (await views(db, idaccount, [p]))[0]!;
+  }
+
+  /**
+   * Creates a picklist for an order in one warehouse and reserves its stocked lines at concrete
+   * locations. The caller has locked the order and every level, and checked that the stock is
+   * there (reservePickInTrx fails otherwise).
+   */
+  async function createInTrx(
+    trx: Trx,
+    idaccount: number,
+    input: {
+      idorder: number;
+      idcustomer: number | null;
+      idwarehouse: number;
+      lines: readonly PicklistLineInput[];
+    },
+  ) {
+    const at = now();
+    const n = await nextNumber(trx, idaccount, 'picklistid');
+    const idpicklist = await repo.insertPicklist(trx, {
+      idaccount,
+      picklistid: formatRunningNumber(clock().getUTCFullYear(), n),
+      idorder: input.idorder,
+      idcustomer: input.idcustomer,
+      idwarehouse: input.idwarehouse,
+      status: 'new',
+      closed_at: null,
+      created: at,
+      updated: at,
+    });
+    const parentLine = new Map<number, number>();
+    for (const l of input.lines) {
+      const id = await repo.insertLine(trx, {
+        idaccount,
+        idpicklist,
+        idorder_product: l.idorder_product,
+        idproduct: l.idproduct,
+        idbackorder: l.idbackorder,
+        name: l.name,
+        price: l.price,
+        amount: l.amount,
+        amount_picked: 0,
+        has_parts: l.has_parts ? 1 : 0,
+        partof_idpicklist_product:
+          l.partof_idorder_product === null ? null : (parentLine.get(l.partof_idorder_product) ?? null),
+      });
+      if (l.has_parts) parentLine.set(l.idorder_product, id);
+      if (l.reserve)
+        await stock.reservePickInTrx(trx, idaccount, {
+          idproduct: l.idproduct,
+          idwarehouse: input.idwarehouse,
+          idpicklist_product: id,
+          amount: l.amount,
+        });
+    }
+    const view = await viewOf(trx, idaccount, idpicklist);
+    await events.emit(trx, idaccount, 'picklists.created', 'picklist', idpicklist, view);
+    return view;
+  }
+
+  /** A composition's line is picked as far as its parts make whole compositions. */
+  function parentPicked(parent: repo.PicklistLineRow, lines: readonly repo.PicklistLineRow[]): number {
+    let n = parent.amount;
+    for (const part of lines.filter((l) => l.partof_idpicklist_product === parent.idpicklist_product)) {
+      const perParent = Math.max(1, Math.round(part.amount / parent.amount));
+      n = Math.min(n, Math.floor(part.amount_picked / perParent));
+    }
+    return n;
+  }
+
+  async function refreshParentsPicked(trx: Trx, idaccount: number, idpicklist: number) {
+    const lines = await repo.linesOf(trx, idaccount, [idpicklist]);
+    for (const l of lines.filter((l) => l.has_parts === 1)) {
+      const picked = parentPicked(l, lines);
+      if (picked !== l.amount_picked) await repo.setPicked(trx, idaccount, l.idpicklist_product, picked);
+    }
+  }
+
+  async function requireOpenLocked(trx: Trx, idaccount: number, idpicklist: number) {
+    const p = await repo.lockPicklist(trx, engine, idaccount, idpicklist);
+    if (!p) throw notFound('Picklist', idpicklist);
+    if (!isOpen(p.status))
+      throw invalidState(`Picklist ${idpicklist} is ${p.status}; only an open picklist can be changed`);
+    return p;
+  }
+
+  /**
+   * Ends a picklist: closing books the picked units out (change type picklist) and releases the
+   * rest; cancelling releases everything. What the customer ordered is never silently lost: the
+   * unpicked remainder of every line waits again as a backorder (a processed backorder reopens,
+   * keeping its place in the queue; a line that came straight from processing the order becomes a
+   * new backorder at the end of its queue). Unlimited-stock lines cannot wait, so their unpicked
+   * units are cancelled on the order line. When the whole order is being cancelled
+   * (`rebackorder` false) nothing waits again and processed backorders are cancelled too.
+   */
+  async function settleInTrx(
+    trx: Trx,
+    idaccount: number,
+    p: repo.PicklistRow,
+    mode: 'close' | 'cancel',
+    rebackorder: boolean,
+  ): Promise<LevelKeyPair[]> {
+    const lines = await repo.linesOf(trx, idaccount, [p.idpicklist]);
+    const reserved = new Set(
+      (
+        await repo.pickLocationsOf(
+          trx,
+          idaccount,
+          lines.map((l) => l.idpicklist_product),
+        )
+      ).map((x) => x.idpicklist_product),
+    );
+    const keys = lines
+      .filter((l) => reserved.has(l.idpicklist_product) || l.has_parts === 1)
+      .map((l) => ({ idproduct: l.idproduct, idwarehouse: p.idwarehouse }));
+    await stock.lockLevelsInTrx(trx, idaccount, keys);
+
+    const byId = new Map(lines.map((l) => [l.idpicklist_product, l]));
+    const picked = new Map<number, number>();
+    for (const l of lines) {
+      if (mode === 'cancel') picked.set(l.idpicklist_product, 0);
+      else if (l.has_parts === 1) picked.set(l.idpicklist_product, parentPicked(l, lines));
+      else picked.set(l.idpicklist_product, l.amount_picked);
+    }
+    // A composition ships whole: part units picked beyond whole compositions are not booked out.
+    for (const l of lines) {
+      if (l.partof_idpicklist_product === null || mode === 'cancel') continue;
+      const parent = byId.get(l.partof_idpicklist_product)!;
+      const perParent = Math.max(1, Math.round(l.amount / parent.amount));
+      picked.set(
+        l.idpicklist_product,
+        Math.min(l.amount_picked, perParent * picked.get(parent.idpicklist_product)!),
+      );
+    }
+    for (const l of lines)
+      if (reserved.has(l.idpicklist_product))
+        await stock.settlePickInTrx(trx, idaccount, {
+          idpicklist_product: l.idpicklist_product,
+          picked: picked.get(l.idpicklist_product)!,
+          reason: `Picklist ${p.picklistid}`,
+          referenceType: 'picklist',
+          referenceId: p.idpicklist,
+        });
+
+    const processed = new Map(
+      (await backorders.ofPicklist(trx, idaccount, p.idpicklist)).map((b) => [b.idbackorder, b] as const),
+    );
+    const rowOf = (l: repo.PicklistLineRow): BackorderRow | undefined =>
+      l.idbackorder === null ? undefined : processed.get(l.idbackorder);
+    if (!rebackorder) {
+      await backorders.cancelInTrx(trx, idaccount, [...processed.values()]);
+      return keys;
+    }
+    for (const l of lines.filter((l) => l.partof_idpicklist_product === null)) {
+      const got = picked.get(l.idpicklist_product)!;
+      const parts = lines.filter((x) => x.partof_idpicklist_product === l.idpicklist_product);
+      const row = rowOf(l);
+      if (row) {
+        const rest = await backorders.settleInTrx(trx, idaccount, row, got);
+        for (const part of parts) {
+          const partRow = rowOf(part);
+          if (partRow)
+            await backorders.settleInTrx(
+              trx,
+              idaccount,
+              partRow,
+              picked.get(part.idpicklist_product)!,
+              rest?.idbackorder ?? partRow.part_of_idbackorder,
+            );
+        }
+        continue;
+      }
+      const left = l.amount - got;
+      if (left <= 0) continue;
+      const stocked = reserved.has(l.idpicklist_product) || l.has_parts === 1;
+      if (!stocked || l.idorder_product === null) {
+        if (l.idorder_product !== null)
+          await orderHooks().cancelLineAmountInTrx(trx, idaccount, l.idorder_product, left);
+        continue;
+      }
+      await backorders.createInTrx(trx, idaccount, {
+        idorder: p.idorder,
+        idorder_product: l.idorder_product,
+        idproduct: l.idproduct,
+        idcustomer: p.idcustomer,
+        idwarehouse: p.idwarehouse,
+        amount: left,
+        price: l.price,
+        parts:
+          l.has_parts === 1
+            ? parts
+                .filter((x) => reserved.has(x.idpicklist_product) && x.idorder_product !== null)
+                .map((x) => {
+                  const perParent = Math.max(1, Math.round(x.amount / l.amount));
+                  return {
+                    idorder_product: x.idorder_product!,
+                    idproduct: x.idproduct,
+                    amount: perParent * left,
+                    parts_per_parent: perParent,
+                    price: x.price,
+                  };
+                })
+            : null,
+      });
+    }
+    return keys;
+  }
+
+  async function end(idaccount: number, idpicklist: number, mode: 'close' | 'cancel') {
+    return withTransaction(handle, async (trx) => {
+      const found = await repo.findPicklist(trx, idaccount, idpicklist);
+      if (!found) throw notFound('Picklist', idpicklist);
+      await orderHooks().lockOrderInTrx(trx, idaccount, found.idorder);
+      const p = await requireOpenLocked(trx, idaccount, idpicklist);
+      const keys = await settleInTrx(trx, idaccount, p, mode, true);
+      const at = now();
+      await repo.updatePicklist(trx, idaccount, idpicklist, {
+        status: mode === 'close' ? 'closed' : 'cancelled',
+        closed_at: mode === 'close' ? at : null,
+        updated: at,
+      });
+      await backorders.assignKeysInTrx(trx, idaccount, keys);
+      const view = await viewOf(trx, idaccount, idpicklist);
+      await events.emit(
+        trx,
+        idaccount,
+        mode === 'close' ? 'picklists.closed' : 'picklists.cancelled',
+        'picklist',
+        idpicklist,
+        view,
+      );
+      await orderHooks().afterPicklistSettledInTrx(trx, idaccount, p.idorder);
+      return view;
+    });
+  }
+
+  return {
+    useOrderHooks(h: PicklistOrderHooks): void {
+      hooks = h;
+    },
+    createInTrx,
+
+    /**
+     * Cancels the open picklists of an order that is being cancelled: reservations released,
+     * processed backorders cancelled, nothing waits again. The caller holds the order row.
+     */
+    async cancelAllOfOrderInTrx(trx: Trx, idaccount: number, idorder: number): Promise<LevelKeyPair[]> {
+      const keys: LevelKeyPair[] = [];
+      for (const p of await repo.picklistsOfOrder(trx, engine, idaccount, idorder)) {
+        if (!isOpen(p.status)) continue;
+        keys.push(...(await settleInTrx(trx, idaccount, p, 'cancel', false)));
+        await repo.updatePicklist(trx, idaccount, p.idpicklist, { status: 'cancelled', updated: now() });
+        await events.emit(
+          trx,
+          idaccount,
+          'picklists.cancelled',
+          'picklist',
+          p.idpicklist,
+          await viewOf(trx, idaccount, p.idpicklist),
+        );
+      }
+      return keys;
+    },
+
+    /** The (product, warehouse) levels the open picklists of an order touch, to lock up front. */
+    async openKeysOfOrder(db: Db, idaccount: number, idorder: number): Promise<LevelKeyPair[]> {
+      const open = (await repo.picklistsOfOrder(db, undefined, idaccount, idorder)).filter((p) =>
+        isOpen(p.status),
+      );
+      const lines = await repo.linesOf(
+        db,
+        idaccount,
+        open.map((p) => p.idpicklist),
+      );
+      const warehouseOf = new Map(open.map((p) => [p.idpicklist, p.idwarehouse]));
+      return lines.map((l) => ({ idproduct: l.idproduct, idwarehouse: warehouseOf.get(l.idpicklist)! }));
+    },
+
+    /** Open picklists of an order and whether anything was ever picked on a closed one. */
+    async orderState(db: Db, idaccount: number, idorder: number) {
+      const picklists = await repo.picklistsOfOrder(db, undefined, idaccount, idorder);
+      return {
+        open: picklists.filter((p) => isOpen(p.status)).length,
+        pickedUnits: await repo.pickedOfOrder(db, idaccount, idorder),
+      };
+    },
+
+    async summariesOfOrder(db: Db, idaccount: number, idorder: number) {
+      return (await repo.picklistsOfOrder(db, undefined, idaccount, idorder)).map((p) => ({
+        idpicklist: p.idpicklist,
+        picklistid: p.picklistid,
+        idwarehouse: p.idwarehouse,
+        status: p.status,
+      }));
+    },
+
+    async list(db: Db, idaccount: number, filter: repo.PicklistFilter) {
+      return views(db, idaccount, await repo.listPicklists(db, idaccount, filter));
+    },
+
+    get: viewOf,
+
+    /**
+     * Registers picked units: by idpicklist_product, or by product (idproduct, or productcode as
+     * a string); over several lines of the same product in line order. Picqer's errors 15-18.
+     */
+    pick(
+      idaccount: number,
+      idpicklist: number,
+      input: {
+        product?: number | string | undefined;
+        idpicklist_product?: number | undefined;
+        amount?: number | undefined;
+      },
+    ) {
+      return withTransaction(handle, async (trx) => {
+        if (input.product === undefined && input.idpicklist_product === undefined)
+          throw new DomainError(
+            'pick_no_product',
+            'No product given: send product (an idproduct or productcode) or idpicklist_product',
+          );
+        const amount = input.amount ?? 1;
+        if (!Number.isInteger(amount) || amount <= 0)
+          throw new DomainError(
+            'pick_invalid_amount',
+            `Not a valid picking amount: ${amount}; send a whole number above 0`,
+          );
+        await requireOpenLocked(trx, idaccount, idpicklist);
+        const lines = (await repo.linesOf(trx, idaccount, [idpicklist])).filter((l) => l.has_parts === 0);
+        let matching: repo.PicklistLineRow[];
+        if (input.idpicklist_product !== undefined)
+          matching = lines.filter((l) => l.idpicklist_product === input.idpicklist_product);
+        else if (typeof input.product === 'number')
+          matching = lines.filter((l) => l.idproduct === input.product);
+        else {
+          matching = [];
+          for (const l of lines)
+            if ((await catalog.requireProduct(trx, idaccount, l.idproduct)).productcode === input.product)
+              matching.push(l);
+        }
+        if (matching.length === 0)
+          throw new DomainError(
+            'pick_product_not_found',
+            `Product to pick not found: ${String(input.idpicklist_product ?? input.product)} is not on picklist ${idpicklist}`,
+          );
+        const left = matching.reduce((s, l) => s + l.amount - l.amount_picked, 0);
+        if (amount > left)
+          throw new DomainError(
+            'pick_amount_too_high',
+            `Amount to pick is too high: ${amount} asked, ${left} left to pick of this product on picklist ${idpicklist}`,
+          );
+        let rest = amount;
+        for (const l of matching) {
+          const n = Math.min(rest, l.amount - l.amount_picked);
+          if (n > 0) await repo.setPicked(trx, idaccount, l.idpicklist_product, l.amount_picked + n);
+          rest -= n;
+        }
+        await refreshParentsPicked(trx, idaccount, idpicklist);
+        await repo.updatePicklist(trx, idaccount, idpicklist, { updated: now() });
+        return viewOf(trx, idaccount, idpicklist);
+      });
+    },
+
+    pickAll(idaccount: number, idpicklist: number) {
+      return withTransaction(handle, async (trx) => {
+        await requireOpenLocked(trx, idaccount, idpicklist);
+        for (const l of await repo.linesOf(trx, idaccount, [idpicklist]))
+          if (l.amount_picked !== l.amount)
+            await repo.setPicked(trx, idaccount, l.idpicklist_product, l.amount);
+        await repo.updatePicklist(trx, idaccount, idpicklist, { updated: now() });
+        return viewOf(trx, idaccount, idpicklist);
+      });
+    },
+
+    close: (idaccount: number, idpicklist: number) => end(idaccount, idpicklist, 'close'),
+    cancel: (idaccount: number, idpicklist: number) => end(idaccount, idpicklist, 'cancel'),
+    handle,
+  };
+}
+
+export type PicklistsService = ReturnType<typeof createPicklistsService>;
