@@ -61,6 +61,11 @@ describe('purchase order transitions', () => {
     assert.equal(statusAfterReceiving('received', [l(2, 2)], [l(2, 1)]), 'purchased');
   });
 
+  test('when the last open line of an order that received nothing is removed, then it stays purchased', () => {
+    assert.equal(statusAfterReceiving('purchased', [l(2)], []), 'purchased');
+    assert.equal(statusAfterReceiving('purchased', [l(2), l(3, 3)], [l(3, 3)]), 'received');
+  });
+
   test('when a closed order gets a revert, then it stays received', () => {
     assert.equal(statusAfterReceiving('received', [l(5, 3)], [l(5, 2)]), 'received');
   });

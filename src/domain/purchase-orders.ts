@@ -83,7 +83,8 @@ export function fullyReceived(lines: readonly LineState[]): boolean {
 
 /**
  * The status after goods were received or reverted. `before` and `after` are the lines before and
- * after the change. A purchased order whose ordered lines all arrived becomes received; a received
+ * after the change. A purchased order whose ordered lines all arrived (and that received anything
+ * at all: removing its last line does not make an order received) becomes received; a received
  * order that was complete before a revert and no longer is goes back to purchased. A closed order
  * (received without being complete) stays received: closing was a decision, not a count.
  */
@@ -92,7 +93,7 @@ export function statusAfterReceiving(
   before: readonly LineState[],
   after: readonly LineState[],
 ): PurchaseOrderStatus {
-  if (status === 'purchased' && fullyReceived(after)) return 'received';
+  if (status === 'purchased' && received(after) > 0 && fullyReceived(after)) return 'received';
   if (status === 'received' && fullyReceived(before) && !fullyReceived(after)) return 'purchased';
   return status;
 }
