@@ -289,7 +289,7 @@ export function listDeliveries(
     .where('d.idaccount', '=', idaccount)
     .where('d.idhook', '=', idhook);
   if (filter.status !== undefined) q = q.where('d.status', '=', filter.status);
-  return q.orderBy('d.iddelivery', 'desc').offset(filter.offset).limit(filter.limit).execute();
+  return q.orderBy('d.idevent', 'desc').offset(filter.offset).limit(filter.limit).execute();
 }
 
 export function attemptsOf(db: Db, idaccount: number, iddeliveries: number[]) {
