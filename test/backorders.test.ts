@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEngines } from './harness.ts';
-import {
-  addStock,
-  order,
-  pickLines,
-  placed,
-  processOrder,
-  stockOf,
-  waiting,
-  world,
-} from './orders-fixtures.ts';
+import { addStock, pickLines, placed, stockOf, waiting, world } from './orders-fixtures.ts';
 
 /** A clock the tests move forward, so that created_at and sincedate are predictable. */
 let nowMs = Date.parse('2026-03-01T08:00:00Z');
