@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { HooksTable } from '../../db/schema.ts';
-import { forUpdate, type Db } from '../../db/transaction.ts';
+import type { Db } from '../../db/transaction.ts';
 
 export type HookRow = Selectable<HooksTable>;
 
@@ -33,11 +33,18 @@ export function findHook(db: Db, idaccount: number, idhook: number): Promise<Hoo
     .executeTakeFirst();
 }
 
+/**
+ * Locks the hook for a change of its state. FOR NO KEY UPDATE on PostgreSQL: it does not conflict
+ * with the key-share lock that queueing a delivery (its foreign key) takes, so writes that emit
+ * events never wait for webhook bookkeeping.
+ */
 export function lockHook(db: Db, engine: Engine, idaccount: number, idhook: number) {
-  return forUpdate(
-    engine,
-    db.selectFrom('hooks').selectAll().where('idaccount', '=', idaccount).where('idhook', '=', idhook),
-  ).executeTakeFirst();
+  const q = db
+    .selectFrom('hooks')
+    .selectAll()
+    .where('idaccount', '=', idaccount)
+    .where('idhook', '=', idhook);
+  return (engine === 'postgres' ? q.forNoKeyUpdate() : q).executeTakeFirst();
 }
 
 export function listHooks(db: Db, idaccount: number, page: { offset: number; limit: number }) {
