@@ -2,7 +2,7 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
-import { createBackordersService } from './modules/backorders/backorders.service.ts';
+import { createBackordersService, openQueue } from './modules/backorders/backorders.service.ts';
 import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createOrdersService } from './modules/orders/orders.service.ts';
@@ -42,10 +42,15 @@ export function createServices(deps: ServiceDeps) {
     clock,
     events,
     catalog,
+    openQueue,
     // Late-bound: receipts are created after purchasing.
     lineHasReceipts: (db, idaccount, idline) => receipts.lineHasReceipts(db, idaccount, idline),
   });
   const receipts = createReceiptsService({ handle, clock, events, catalog, stock, purchasing });
+  // date_available / is_purchased of backorders: open purchase order quantities consumed in queue order.
+  backorders.useExpectedAvailability((db, idaccount, idproduct, idwarehouse) =>
+    purchasing.expectedAvailability(db, idaccount, idproduct, idwarehouse),
+  );
   const webhooks = createWebhooksService({
     handle,
     clock,

@@ -243,11 +243,25 @@ export async function deleteLine(
  * expected availability consumes. Lines a receipt added are never expected.
  */
 export async function supplyFor(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
-  const rows = await openLinesQuery(db, idaccount)
+  return db
+    .selectFrom('purchaseorder_products as l')
+    .innerJoin('purchaseorders as po', (j) =>
+      j.onRef('po.idaccount', '=', 'l.idaccount').onRef('po.idpurchaseorder', '=', 'l.idpurchaseorder'),
+    )
+    .select([
+      'l.idpurchaseorder',
+      'l.idpurchaseorder_product',
+      'l.amount',
+      'l.amountreceived',
+      sql<string | null>`coalesce(l.delivery_date, po.delivery_date)`.as('date'),
+    ])
+    .where('l.idaccount', '=', idaccount)
     .where('l.idproduct', '=', idproduct)
     .where('po.idwarehouse', '=', idwarehouse)
+    .where('po.status', '=', 'purchased')
+    .where('l.added_by_receipt', '=', 0)
+    .whereRef('l.amountreceived', '<', 'l.amount')
     .execute();
-  return rows;
 }
 
 /** Open ordered lines of purchased orders of one product in every warehouse. */
