@@ -82,17 +82,21 @@ export function createAddressGuard(allowedHosts: readonly string[], resolve: Res
 
   const nameAllowed = (hostname: string) => allowed.names.has(hostname.toLowerCase().replace(/\.$/, ''));
 
-  /** Undefined when the address may be used, else why not. */
+  /** Undefined when the address may be used, else what kind of address it is ("a private address"). */
   function refusal(address: string): string | undefined {
-    if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+    if (!ipaddr.isValid(address)) return 'not an IP address';
     // ::ffff:127.0.0.1 is 127.0.0.1.
     const ip = ipaddr.process(address.replace(/%.*$/, ''));
     if (allowed.ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits)))
       return undefined;
     const range = ip.range();
     if (range === 'unicast') return undefined;
-    return `${address} is a ${RANGE_WORDS[range] ?? `reserved (${range})`} address`;
+    return `a ${RANGE_WORDS[range] ?? `reserved (${range})`} address`;
   }
+
+  /** "10.0.0.1 is a private address" or "intranet resolves to 10.0.0.1, a private address". */
+  const describe = (hostname: string, address: string, kind: string) =>
+    net.isIP(hostname) ? `${address} is ${kind}` : `${hostname} resolves to ${address}, ${kind}`;
 
   async function addressesOf(hostname: string): Promise<ResolvedAddress[]> {
     if (net.isIP(hostname)) return [{ address: hostname, family: net.isIP(hostname) }];
@@ -121,11 +125,11 @@ export function createAddressGuard(allowedHosts: readonly string[], resolve: Res
       }
       if (addresses.length === 0) throw invalid(`the host ${hostname} of the address has no addresses`);
       for (const a of addresses) {
-        const why = refusal(a.address);
-        if (why)
+        const kind = refusal(a.address);
+        if (kind)
           throw invalid(
-            `address ${address} is refused: ${hostname} resolves to ${why}. Webhooks only go to public ` +
-              'addresses unless WEBHOOK_ALLOWED_HOSTS lists the host',
+            `address ${address} is refused: ${describe(hostname, a.address, kind)}. Webhooks only go to ` +
+              'public addresses unless WEBHOOK_ALLOWED_HOSTS lists the host',
           );
       }
       return url;
@@ -137,9 +141,11 @@ export function createAddressGuard(allowedHosts: readonly string[], resolve: Res
         (found) => {
           const family = options.family === 4 || options.family === 6 ? options.family : 0;
           const addresses = family ? found.filter((a) => a.family === family) : found;
-          const refused = allowName ? undefined : addresses.map((a) => refusal(a.address)).find(Boolean);
-          if (refused)
-            return callback(new AddressRefusedError(`refused: ${hostname} resolves to ${refused}`));
+          const refused = allowName ? undefined : addresses.find((a) => refusal(a.address));
+          if (refused) {
+            const kind = refusal(refused.address) ?? '';
+            return callback(new AddressRefusedError(`refused: ${describe(hostname, refused.address, kind)}`));
+          }
           if (addresses.length === 0)
             return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }));
           if (options.all) return callback(null, addresses);
