@@ -135,6 +135,13 @@ describeEngines('purchase orders', (t) => {
       (await c.post('/purchaseorders', { idsupplier: s.idsupplier, language: 'de', products: [] })).status,
       400,
     );
+    await c.expect(200, 'POST', `/products/${s.Q}/inactivate`);
+    const inactive = await c.post('/purchaseorders', {
+      idsupplier: s.idsupplier,
+      products: [{ idproduct: s.Q, amount: 1 }],
+    });
+    assert.equal(inactive.status, 400);
+    assert.match(inactive.body.error_message, /inactive/);
     assert.deepEqual(await c.expect(200, 'GET', '/purchaseorders'), []);
   });
 

@@ -251,6 +251,9 @@ export function createPurchasingService(deps: {
 
   async function insertLine(trx: Trx, idaccount: number, idpurchaseorder: number, line: NewLine) {
     const p = await productForLine(trx, idaccount, line.idproduct);
+    // Inactive products are not purchased any more (received goods of them are still booked).
+    if (p.active !== 1)
+      throw invalid(`Product ${p.productcode} is inactive; activate it before purchasing it`);
     checkDate('delivery_date', line.delivery_date);
     return repo.insertLine(trx, {
       idaccount,
