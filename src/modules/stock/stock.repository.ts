@@ -89,6 +89,44 @@ export async function lockLevels(
 }
 
 /** Locks every slot of one (product, warehouse) in slot order. Call after locking the level. */
+/** Locks one level row if it exists (the common case of a single-level change). */
+export async function tryLockLevel(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  key: { idproduct: number; idwarehouse: number },
+): Promise<LevelRow | undefined> {
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('stock_levels')
+      .select(levelColumns)
+      .where('idaccount', '=', idaccount)
+      .where('idproduct', '=', key.idproduct)
+      .where('idwarehouse', '=', key.idwarehouse),
+  ).executeTakeFirst();
+}
+
+/** How many of the (product, warehouse) rows exist already (rows are never deleted). */
+export async function countLevels(
+  db: Db,
+  idaccount: number,
+  keys: readonly { idproduct: number; idwarehouse: number }[],
+): Promise<number> {
+  if (keys.length === 0) return 0;
+  const r = await db
+    .selectFrom('stock_levels')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('idaccount', '=', idaccount)
+    .where((eb) =>
+      eb.or(
+        keys.map((k) => eb.and([eb('idproduct', '=', k.idproduct), eb('idwarehouse', '=', k.idwarehouse)])),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function lockSlots(trx: Trx, engine: Engine, key: LevelKey): Promise<SlotLevel[]> {
   return forUpdate(
     engine,

@@ -40,9 +40,16 @@ export type StockListener = (
 export interface StockChangeInput {
   idproduct: number;
   idwarehouse: number;
-  /** 0 = no specific location. */
-  slot: number;
+  /**
+   * 0 = no specific location. 'implied' = the product's only location holding stock in the
+   * warehouse, else no specific location (Picqer's rule for a change without idlocation); it is
+   * decided on the locked slots.
+   */
+  slot: number | 'implied';
+  /** Relative change; ignored when setTo is given. */
   change: number;
+  /** Sets the slot to this level instead: the change is computed from the LOCKED slot. */
+  setTo?: number;
   reason: string;
   changeType: string;
   referenceType?: string | null;
@@ -141,9 +148,18 @@ export function createStockService(deps: {
         ]),
       ).values(),
     ].sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
+    const byKey = (rows: repo.LevelRow[]) => new Map(rows.map((r) => [`${r.idproduct}:${r.idwarehouse}`, r]));
+    // Fast paths when the rows exist (almost always): skip the two INSERT ... ON CONFLICT round
+    // trips. A single row is locked directly; several are counted first, then locked in order, so
+    // the insert path below (ensure all in order, then lock in order) still runs when one is missing.
+    if (unique.length === 1) {
+      const row = await repo.tryLockLevel(trx, engine, idaccount, unique[0]!);
+      if (row) return byKey([row]);
+    } else if ((await repo.countLevels(trx, idaccount, unique)) === unique.length) {
+      return byKey(await repo.lockLevels(trx, engine, idaccount, unique));
+    }
     for (const k of unique) await repo.ensureLevel(trx, { idaccount, ...k }, now());
-    const rows = await repo.lockLevels(trx, engine, idaccount, unique);
-    return new Map(rows.map((r) => [`${r.idproduct}:${r.idwarehouse}`, r]));
+    return byKey(await repo.lockLevels(trx, engine, idaccount, unique));
   }
 
   async function lockSlotsInTrx(trx: Trx, key: repo.LevelKey, ensure: number[] = []): Promise<SlotLevel[]> {
@@ -159,25 +175,30 @@ export function createStockService(deps: {
   ): Promise<number | undefined> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
     const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
-    const slots = await lockSlotsInTrx(trx, key, [input.slot]);
-    const slot = slots.find((s) => s.slot === input.slot)!;
-    if (input.change === 0) return undefined;
-    const violation = checkSlotChange(slot, input.change);
+    const slots = await lockSlotsInTrx(trx, key, input.slot === 'implied' ? [] : [input.slot]);
+    // Slot 0 always exists with its level, and an implied location holds stock, so both are found.
+    const slotNo = input.slot === 'implied' ? impliedSlot(slots) : input.slot;
+    const slot = slots.find((s) => s.slot === slotNo)!;
+    const change = input.setTo !== undefined ? changeForAmount(slot.stock, input.setTo) : input.change;
+    if (change === 0) return undefined;
+    const violation = checkSlotChange(slot, change);
     if (violation)
-      throw new DomainError('insufficient_stock', describeViolation(violation, whereName(input.slot)));
-    await repo.adjustSlot(trx, key, input.slot, { stock: input.change });
-    await repo.adjustLevel(trx, key, { stock: input.change }, now());
+      throw new DomainError('insufficient_stock', describeViolation(violation, whereName(slotNo)));
+    if (level.stock + change > MAX_STOCK)
+      throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
+    await repo.adjustSlot(trx, key, slotNo, { stock: change });
+    await repo.adjustLevel(trx, key, { stock: change }, now());
     const history = {
       idaccount,
       idproduct: input.idproduct,
       idwarehouse: input.idwarehouse,
-      idlocation: slotToLocation(input.slot),
+      idlocation: slotToLocation(slotNo),
       old_stock: level.stock,
-      stock_change: input.change,
-      new_stock: level.stock + input.change,
+      stock_change: change,
+      new_stock: level.stock + change,
       location_old_stock: slot.stock,
-      location_stock_change: input.change,
-      location_new_stock: slot.stock + input.change,
+      location_stock_change: change,
+      location_new_stock: slot.stock + change,
       reason: input.reason,
       change_type: input.changeType,
       reference_type: input.referenceType ?? null,
@@ -462,9 +483,10 @@ export function createStockService(deps: {
 
   /**
    * POST /products/{id}/stock/{idwarehouse}: adds, removes (change) or sets (amount) the stock of one
-   * slot. Lock order: product (shared), location (shared), level, slots. `amount` becomes a change
-   * computed from the LOCKED slot, never from an earlier read. An omitted idlocation means the
-   * product's single location holding stock in this warehouse, else no specific location.
+   * slot. Lock order: product (shared), location (shared), then changeInTrx locks level and slots.
+   * `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier read. An
+   * omitted idlocation means the product's single location holding stock in this warehouse, else
+   * no specific location (slot 'implied', also decided under the lock).
    */
   async function changeStock(
     idaccount: number,
@@ -484,19 +506,12 @@ export function createStockService(deps: {
       if (reason === '') throw invalid('reason is required: say why the stock changes');
       if (input.idlocation !== undefined && input.idlocation !== null)
         await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
-      const key = { idaccount, idproduct, idwarehouse };
-      const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${idproduct}:${idwarehouse}`)!;
-      const slots = await lockSlotsInTrx(trx, key);
-      const slot = input.idlocation === undefined ? impliedSlot(slots) : locationToSlot(input.idlocation);
-      const current = slots.find((s) => s.slot === slot)?.stock ?? 0;
-      const change = input.change ?? changeForAmount(current, input.amount!);
-      if (level.stock + change > MAX_STOCK)
-        throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
       await changeInTrx(trx, idaccount, {
         idproduct,
         idwarehouse,
-        slot,
-        change,
+        slot: input.idlocation === undefined ? 'implied' : locationToSlot(input.idlocation),
+        change: input.change ?? 0,
+        ...(input.amount !== undefined && { setTo: input.amount }),
         reason: reason.slice(0, 1000),
         changeType: 'api',
       });
