@@ -2,7 +2,6 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './connection.ts';
 import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
-import { webhooksMigration } from './migrations/003_webhooks.ts';
 import { backorderQueueMigration } from './migrations/002_backorder_queue.ts';
 import { webhooksMigration } from './migrations/003_webhooks.ts';
 
@@ -10,7 +9,6 @@ import { webhooksMigration } from './migrations/003_webhooks.ts';
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     '001_initial': initialMigration(engine),
-    '003_webhooks': webhooksMigration,
     '002_backorder_queue': backorderQueueMigration,
     '003_webhooks': webhooksMigration,
   };
