@@ -101,6 +101,20 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
   const engine = handle.engine;
   const now = () => formatDateTime(clock());
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => withTransaction(handle, fn);
+  /**
+   * Product writes check the productcode first; two writers racing for the same new code both pass
+   * that check, and the loser hits the unique index. It gets the same answer as the check gives.
+   */
+  const productTx = <T>(productcode: string | undefined, fn: (trx: Trx) => Promise<T>) =>
+    tx(fn).catch((err: unknown) => {
+      const code = (err as { code?: unknown }).code;
+      if (productcode !== undefined && (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE'))
+        throw new DomainError(
+          'duplicate',
+          `Productcode "${productcode}" is already used; productcodes are unique`,
+        );
+      throw err;
+    });
   let stockReader: StockReader | undefined;
   const stock = (): StockReader => {
     if (!stockReader) throw new Error('catalog: no stock reader wired (see services.ts)');
@@ -351,7 +365,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
     getProduct: productViewOf,
 
     createProduct: (idaccount: number, input: ProductCreate) =>
-      tx(async (trx) => {
+      productTx(input.productcode, async (trx) => {
         await checkProductcodeFree(trx, idaccount, input.productcode);
         await checkSupplierRef(trx, idaccount, input.idsupplier);
         const id = await repo.insertProduct(trx, {
@@ -381,7 +395,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
      * reservations, and only where its parts stay meaningful.
      */
     updateProduct: (idaccount: number, idproduct: number, input: ProductUpdate) =>
-      tx(async (trx) => {
+      productTx(input.productcode, async (trx) => {
         const p = await repo.lockProduct(trx, engine, 'no key update', idaccount, idproduct);
         if (!p) throw notFound('Product', idproduct);
         if (input.productcode !== undefined && input.productcode !== p.productcode)
