@@ -33,7 +33,13 @@ export function registerIdempotency(app: FastifyInstance, handle: DatabaseHandle
       .update(`${request.method} ${path}\n${JSON.stringify(request.body ?? {})}`)
       .digest('hex');
     const now = clock();
-    const row = { idaccount: request.idaccount, idempotency_key: key, method: request.method, path, request_hash: hash };
+    const row = {
+      idaccount: request.idaccount,
+      idempotency_key: key,
+      method: request.method,
+      path,
+      request_hash: hash,
+    };
     if (await repo.claim(handle.db, { ...row, created_at: formatDateTime(now) })) {
       request.idempotencyKey = key;
       return;
@@ -55,16 +61,28 @@ export function registerIdempotency(app: FastifyInstance, handle: DatabaseHandle
         'This Idempotency-Key was used for a different request; use a new key for a new request',
       );
     if (stored.status_code === 0)
-      throw new DomainError('idempotency_mismatch', 'A request with this Idempotency-Key is still in progress; retry later');
+      throw new DomainError(
+        'idempotency_mismatch',
+        'A request with this Idempotency-Key is still in progress; retry later',
+      );
     reply.header('idempotent-replayed', 'true').header('content-type', 'application/json; charset=utf-8');
-    return reply.status(stored.status_code).send(stored.response_body === '' ? undefined : stored.response_body);
+    return reply
+      .status(stored.status_code)
+      .send(stored.response_body === '' ? undefined : stored.response_body);
   });
   app.addHook('onSend', async (request, reply, payload) => {
     const key = request.idempotencyKey;
     if (key === undefined) return payload;
     request.idempotencyKey = undefined;
     if (reply.statusCode >= 500) await repo.release(handle.db, request.idaccount, key);
-    else await repo.complete(handle.db, request.idaccount, key, reply.statusCode, typeof payload === 'string' ? payload : '');
+    else
+      await repo.complete(
+        handle.db,
+        request.idaccount,
+        key,
+        reply.statusCode,
+        typeof payload === 'string' ? payload : '',
+      );
     return payload;
   });
 }

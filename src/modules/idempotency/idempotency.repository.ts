@@ -4,7 +4,14 @@ import type { Db } from '../../db/transaction.ts';
 
 export async function claim(
   db: Db,
-  row: { idaccount: number; idempotency_key: string; method: string; path: string; request_hash: string; created_at: string },
+  row: {
+    idaccount: number;
+    idempotency_key: string;
+    method: string;
+    path: string;
+    request_hash: string;
+    created_at: string;
+  },
 ): Promise<boolean> {
   const result = await db
     .insertInto('idempotency_keys')
@@ -23,7 +30,13 @@ export async function find(db: Db, idaccount: number, key: string) {
     .executeTakeFirst();
 }
 
-export async function complete(db: Db, idaccount: number, key: string, statusCode: number, body: string): Promise<void> {
+export async function complete(
+  db: Db,
+  idaccount: number,
+  key: string,
+  statusCode: number,
+  body: string,
+): Promise<void> {
   await db
     .updateTable('idempotency_keys')
     .set({ status_code: statusCode, response_body: body })
