@@ -235,8 +235,22 @@ export async function queueSlice(
   ).execute();
 }
 
+/**
+ * SQLite's planner, without statistics, prefers the wider (…, status, …) index of migration 001 and
+ * would walk the whole queue; the rows holding stock are few, so name their partial index.
+ */
+const holdingIndex = (engine: Engine) =>
+  engine === 'sqlite' ? sql` indexed by backorders_holding_idx` : sql``;
+
 /** Open backorders of one (product, warehouse) that hold stock now, locked. */
 export async function holders(trx: Trx, engine: Engine, key: QueueKeyOf): Promise<QueueRow[]> {
+  if (engine === 'sqlite') {
+    const r = await sql<QueueRow>`select ${sql.join(queueColumns.map((c) => sql.ref(c)))}
+      from backorders${holdingIndex(engine)}
+      where idaccount = ${key.idaccount} and idproduct = ${key.idproduct} and idwarehouse = ${key.idwarehouse}
+        and ${holdsStock} and ${isOpen} and has_parts = 0`.execute(trx);
+    return r.rows;
+  }
   return forUpdate(
     engine,
     trx
@@ -291,10 +305,20 @@ export async function priorityBounds(
 /** Stock held by open backorders per (product, warehouse), for the given products. */
 export async function heldStock(
   db: Db,
+  engine: Engine,
   idaccount: number,
   idproducts: readonly number[],
 ): Promise<{ idproduct: number; idwarehouse: number; held: number }[]> {
   if (idproducts.length === 0) return [];
+  if (engine === 'sqlite') {
+    const r = await sql<{ idproduct: number; idwarehouse: number; held: number }>`
+      select idproduct, idwarehouse, sum(amount_available) as held
+      from backorders${holdingIndex(engine)}
+      where idaccount = ${idaccount} and idproduct in (${sql.join(idproducts)})
+        and ${holdsStock} and ${isOpen} and has_parts = 0
+      group by idproduct, idwarehouse`.execute(db);
+    return r.rows.map((x) => ({ ...x, held: Number(x.held) }));
+  }
   const rows = await db
     .selectFrom('backorders')
     .select(['idproduct', 'idwarehouse', (eb) => eb.fn.sum<number>('amount_available').as('held')])
@@ -306,6 +330,16 @@ export async function heldStock(
     .groupBy(['idproduct', 'idwarehouse'])
     .execute();
   return rows.map((r) => ({ idproduct: r.idproduct, idwarehouse: r.idwarehouse, held: Number(r.held) }));
+}
+
+export async function setPicklist(trx: Trx, idaccount: number, ids: readonly number[], idpicklist: number) {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('backorders')
+    .set({ idpicklist })
+    .where('idaccount', '=', idaccount)
+    .where('idbackorder', 'in', ids)
+    .execute();
 }
 
 export async function updateBackorder(

@@ -142,12 +142,19 @@ export function createBackordersService(deps: {
       await events.emit(trx, idaccount, event, 'backorder', r.idbackorder, backorderView(r));
   }
 
-  async function adjustReserved(trx: Trx, idaccount: number, k: LevelKeyPair, delta: number) {
+  async function adjustReserved(
+    trx: Trx,
+    idaccount: number,
+    k: LevelKeyPair,
+    delta: number,
+    options: { freeStockUnchanged?: boolean } = {},
+  ) {
     if (delta === 0) return;
     await stock.adjustReservedInTrx(
       trx,
       { idaccount, idproduct: k.idproduct, idwarehouse: k.idwarehouse },
       { reserved_backorders: delta },
+      options,
     );
   }
 
@@ -355,7 +362,9 @@ export function createBackordersService(deps: {
         updated_at: at,
       });
     }
-    await adjustReserved(trx, idaccount, row, -take);
+    // The units move from reservedbackorders to reservedpicklists in this transaction (the
+    // caller reserves the picklist line): free stock does not change, so no free stock event.
+    await adjustReserved(trx, idaccount, row, -take, { freeStockUnchanged: row.has_parts !== 1 });
     return id;
   }
 
@@ -366,7 +375,7 @@ export function createBackordersService(deps: {
     ids: readonly number[],
     idpicklist: number,
   ) {
-    for (const id of ids) await repo.updateBackorder(trx, idaccount, id, { idpicklist });
+    await repo.setPicklist(trx, idaccount, ids, idpicklist);
   }
 
   /** A processed backorder waits again (its picklist was cancelled, or closed without picking it). */
@@ -543,7 +552,7 @@ export function createBackordersService(deps: {
       repo.openOfOrder(db, lock ? engine : undefined, idaccount, idorder),
     ofPicklist: (db: Db, idaccount: number, idpicklist: number) => repo.ofPicklist(db, idaccount, idpicklist),
     heldStock: (db: Db, idaccount: number, idproducts: readonly number[]) =>
-      repo.heldStock(db, idaccount, idproducts),
+      repo.heldStock(db, engine, idaccount, idproducts),
     ordersWithAvailable: (db: Db, idaccount: number, afterIdorder: number, limit: number) =>
       repo.ordersWithAvailable(db, idaccount, afterIdorder, limit),
 

@@ -43,6 +43,8 @@ const CANCELLABLE = ['concept', 'expected', 'processing', 'paused'];
 const STOCKED_TYPES = ['normal', 'composition_with_stock'];
 
 const bool = (b: boolean) => (b ? 1 : 0);
+/** Orders processed side by side by POST /backorders/process on PostgreSQL. */
+const PROCESS_ALL_CONCURRENCY = 4;
 const lineAmountMessage = 'Amount cannot be changed when order is processed already.';
 const lineRemoveMessage = 'Product cannot be removed when order is processed';
 
@@ -869,16 +871,28 @@ export function createOrdersService(deps: {
      * can ship, not the number of waiting backorders.
      */
     async processAllBackorders(idaccount: number) {
-      const created = [];
+      const created: Awaited<ReturnType<typeof processBackordersInTrx>>[] = [];
       let after = 0;
       for (;;) {
         const ids = await backorders.ordersWithAvailable(handle.db, idaccount, after, 1000);
-        for (const idorder of ids)
-          created.push(...(await tx((trx) => processBackordersInTrx(trx, idaccount, idorder, false))));
+        // A few orders at a time on PostgreSQL (their transactions lock their levels in the same
+        // sorted order, so they queue rather than deadlock); SQLite runs them one by one anyway.
+        let next = 0;
+        const results = new Array<(typeof created)[number]>(ids.length);
+        const worker = async () => {
+          while (next < ids.length) {
+            const i = next++;
+            results[i] = await tx((trx) => processBackordersInTrx(trx, idaccount, ids[i]!, false));
+          }
+        };
+        await Promise.all(
+          Array.from({ length: engine === 'postgres' ? PROCESS_ALL_CONCURRENCY : 1 }, worker),
+        );
+        created.push(...results);
         if (ids.length < 1000) break;
         after = ids[ids.length - 1]!;
       }
-      return created;
+      return created.flat();
     },
 
     prioritise: (idaccount: number, idorder: number) =>

@@ -395,10 +395,13 @@ export function createStockService(deps: {
     trx: Trx,
     key: repo.LevelKey,
     d: { reserved_backorders?: number; reserved_allocations?: number },
+    /** freeStockUnchanged: the caller moves the reservation elsewhere in the same transaction
+     * (a processed backorder becomes a picklist reservation), so free stock does not change. */
+    options: { freeStockUnchanged?: boolean } = {},
   ): Promise<void> {
     const net = (d.reserved_backorders ?? 0) + (d.reserved_allocations ?? 0);
     await repo.adjustLevel(trx, key, d, now());
-    if (net !== 0) await emitFreeStock(trx, key);
+    if (net !== 0 && !options.freeStockUnchanged) await emitFreeStock(trx, key);
   }
 
   /**
