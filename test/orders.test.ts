@@ -376,6 +376,21 @@ describeEngines('orders', (t) => {
     );
   });
 
+  test('when an order has nothing to process or nowhere to ship from, then processing is refused and changes nothing', async () => {
+    const c = await t().newClient();
+    const wd = await world(c);
+    const empty = await order(c, wd, [[wd.p.A!, 1]]);
+    await c.expect(204, 'DELETE', `/orders/${empty.idorder}/products/${empty.products[0].idorder_product}`);
+    assert.equal((await c.request('POST', `/orders/${empty.idorder}/process`)).body.error_code, 13);
+    await c.expect(200, 'PUT', `/warehouses/${wd.w.W1}`, { accept_orders: false });
+    const stranded = await order(c, wd, [[wd.p.A!, 1]]);
+    assert.deepEqual(stranded.warehouses, []);
+    const r = await c.request('POST', `/orders/${stranded.idorder}/process`);
+    assert.deepEqual([r.status, r.body.error_code], [400, 21]);
+    assert.equal((await c.expect(200, 'GET', `/orders/${stranded.idorder}`)).status, 'concept');
+    assert.deepEqual(await c.expect(200, 'GET', '/backorders'), []);
+  });
+
   test('when filtering orders, then status, idcustomer, sinceid, sincedate and reference each narrow the list', async () => {
     const c = await t().newClient();
     const wd = await world(c);

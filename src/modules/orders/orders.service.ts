@@ -364,7 +364,13 @@ export function createOrdersService(deps: {
     const idorder = order.idorder;
     const all = await repo.linesOf(trx, idaccount, [idorder]);
     const top = all.filter((l) => l.partof_idorder_product === null);
+    if (!top.some((l) => l.amount > l.amount_cancelled))
+      throw new DomainError('order_missing_products', `Order ${idorder} has no products to process: add some first`);
     const ws = await candidates(trx, idaccount, order);
+    if (ws.length === 0)
+      throw invalidState(
+        `No warehouse can ship order ${idorder}: list an active warehouse in its warehouses, or let one accept orders`,
+      );
     const infos = new Map<number, ProductInfo>();
     for (const l of top) infos.set(l.idproduct, await product(trx, idaccount, l.idproduct));
 
