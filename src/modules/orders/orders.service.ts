@@ -365,7 +365,10 @@ export function createOrdersService(deps: {
     const all = await repo.linesOf(trx, idaccount, [idorder]);
     const top = all.filter((l) => l.partof_idorder_product === null);
     if (!top.some((l) => l.amount > l.amount_cancelled))
-      throw new DomainError('order_missing_products', `Order ${idorder} has no products to process: add some first`);
+      throw new DomainError(
+        'order_missing_products',
+        `Order ${idorder} has no products to process: add some first`,
+      );
     const ws = await candidates(trx, idaccount, order);
     if (ws.length === 0)
       throw invalidState(
