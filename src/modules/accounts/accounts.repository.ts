@@ -1,4 +1,6 @@
-import type { Db } from '../../db/transaction.ts';
+import { sql } from 'kysely';
+import type { Engine } from '../../db/engine.ts';
+import type { Db, Trx } from '../../db/transaction.ts';
 
 export async function insertAccount(db: Db, name: string, now: string): Promise<number> {
   const row = await db
@@ -69,4 +71,12 @@ export async function revokeKey(db: Db, idaccount: number, idapikey: number, now
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Serialises start-up bootstrapping across processes: an advisory lock on PostgreSQL; on SQLite the
+ * transaction's write lock (BEGIN IMMEDIATE) already does it.
+ */
+export async function lockBootstrap(trx: Trx, engine: Engine): Promise<void> {
+  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(726001)`.execute(trx);
 }

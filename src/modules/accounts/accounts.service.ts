@@ -75,21 +75,23 @@ export function createAccountsService(handle: DatabaseHandle, clock: Clock) {
      * the server can print it once.
      */
     async bootstrap(configuredKey: string | undefined): Promise<string | undefined> {
-      if (configuredKey) {
-        if (await repo.findActiveKeyByHash(handle.db, hashKey(configuredKey))) return undefined;
-        const account = await repo.findAccountByName(handle.db, DEFAULT_ACCOUNT_NAME);
-        const idaccount =
-          account?.idaccount ?? (await repo.insertAccount(handle.db, DEFAULT_ACCOUNT_NAME, now()));
-        await addKey(idaccount, configuredKey, 'STOCKROOM_API_KEY');
-        return undefined;
-      }
-      if ((await repo.countKeys(handle.db)) > 0) return undefined;
-      const account = await repo.findAccountByName(handle.db, DEFAULT_ACCOUNT_NAME);
-      const idaccount =
-        account?.idaccount ?? (await repo.insertAccount(handle.db, DEFAULT_ACCOUNT_NAME, now()));
-      const apikey = newKey();
-      await addKey(idaccount, apikey, 'first start');
-      return apikey;
+      // Several service processes may start at once on one PostgreSQL: serialise the check-then-create.
+      return withTransaction(handle, async (trx) => {
+        await repo.lockBootstrap(trx, handle.engine);
+        if (configuredKey && (await repo.findActiveKeyByHash(trx, hashKey(configuredKey)))) return undefined;
+        if (!configuredKey && (await repo.countKeys(trx)) > 0) return undefined;
+        const account = await repo.findAccountByName(trx, DEFAULT_ACCOUNT_NAME);
+        const idaccount = account?.idaccount ?? (await repo.insertAccount(trx, DEFAULT_ACCOUNT_NAME, now()));
+        const apikey = configuredKey ?? newKey();
+        await repo.insertKey(trx, {
+          idaccount,
+          key_hash: hashKey(apikey),
+          key_prefix: apikey.slice(0, 6),
+          name: configuredKey ? 'STOCKROOM_API_KEY' : 'first start',
+          created_at: now(),
+        });
+        return configuredKey ? undefined : apikey;
+      });
     },
   };
 }
