@@ -1,6 +1,7 @@
 import { loadConfig } from './config.ts';
 import { connect } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { reconcile } from './modules/stock/stock.reconcile.ts';
 import { createServices } from './services.ts';
 
 const USAGE = `Usage: npm run --silent stockroom -- <command>
@@ -11,6 +12,8 @@ const USAGE = `Usage: npm run --silent stockroom -- <command>
   keys create <idaccount> [name]       create another API key for an account
   keys list <idaccount>                list an account's keys (never the keys themselves)
   keys revoke <idaccount> <idapikey>   revoke a key
+  stock reconcile <idaccount>          rebuild every stock counter from the ledger and its sources
+                                       and list any disagreement (exit 1 when there is one)
 
 Works on the same DATA_DIR or DATABASE_URL as the server, also while it runs.`;
 
@@ -55,6 +58,14 @@ async function main(argv: string[]): Promise<number> {
         await accounts.revokeKey(positiveInt(rest[0], 'idaccount'), positiveInt(rest[1], 'idapikey'));
         out({ revoked: Number(rest[1]) });
         return 0;
+      case 'stock reconcile': {
+        const problems = await reconcile(handle.db, positiveInt(rest[0], 'idaccount'));
+        for (const p of problems) console.log(p);
+        console.error(
+          problems.length === 0 ? 'stock counters agree with the ledger' : `${problems.length} disagreements`,
+        );
+        return problems.length === 0 ? 0 : 1;
+      }
       default:
         console.error(USAGE);
         return 1;
