@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services.ts';
 import { registerAuth } from './auth.ts';
 import { errorBody, registerErrorHandler } from './errors.ts';
@@ -28,6 +28,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // The router refuses some URLs before any route or error handler runs (a path segment over
+    // maxParamLength, bad percent-encoding); those answer in Picqer's format too.
+    frameworkErrors: (err, _request, reply) => {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      const message =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'Invalid URL: a path segment is too long; ids are integers'
+          : 'Invalid URL: the path is not validly percent-encoded';
+      void (reply as FastifyReply).status(status).send(errorBody(5, message));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Picqer's PHP client sends `null` as the body of action endpoints and `[]` on deletes; an empty

@@ -22,7 +22,9 @@ export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', descr
 export const DateTimeString = Type.String({ description: 'YYYY-MM-DD HH:MM:SS' });
 export const Bool01 = Type.Boolean();
 
-export const OffsetQuery = Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })) });
+/** ?offset= of lists, capped so that every engine binds it as an integer (1e20 would bind as a float). */
+export const Offset = Type.Integer({ minimum: 0, maximum: 2147483647 });
+export const OffsetQuery = Type.Object({ offset: Type.Optional(Offset) });
 export type OffsetQuery = Static<typeof OffsetQuery>;
 
 /** Lists are bare arrays of at most this many items, paged with ?offset=. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable } from '../../http/schemas.ts';
+import { Id, Nullable, Offset } from '../../http/schemas.ts';
 
 /** Shapes of backorders (seed 000). */
 
@@ -43,7 +43,7 @@ export const BackorderDetail = Type.Object({
 });
 
 export const BackorderQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
   idorder: Type.Optional(Id),
   idproduct: Type.Optional(Id),
   idcustomer: Type.Optional(Id),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable, Price } from '../../http/schemas.ts';
+import { Id, Nullable, Offset, Price } from '../../http/schemas.ts';
 
 /** Request and response shapes of warehouses, locations, products (with parts), customers, suppliers. */
 
@@ -65,7 +65,7 @@ export const LocationUpdate = Type.Object({
   parent_idlocation: Type.Optional(Nullable(Id)),
 });
 export const LocationQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
   idwarehouse: Type.Optional(Id),
   name: Type.Optional(Text()),
 });
@@ -133,7 +133,7 @@ export const ProductCreate = Type.Object({
   name: productFields.name,
 });
 export const ProductQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
   productcode: Type.Optional(Text(100)),
   search: Type.Optional(Text()),
   type: Type.Optional(ProductTypeSchema),
@@ -193,7 +193,7 @@ export const Supplier = Type.Object({ idsupplier: Type.Integer(), ...partyRespon
 export const PartyUpdate = Type.Partial(Type.Object(partyFields));
 export const PartyCreate = Type.Object({ ...PartyUpdate.properties, name: partyFields.name });
 export const PartyQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
   search: Type.Optional(Text()),
 });
 export type PartyCreate = Static<typeof PartyCreate>;

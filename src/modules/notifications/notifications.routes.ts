@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../http/types.ts';
-import { errorResponses, idParams, PAGE_SIZE } from '../../http/schemas.ts';
+import { errorResponses, idParams, Offset, PAGE_SIZE } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { NotificationSchema } from './notifications.schemas.ts';
 
@@ -12,7 +12,7 @@ export async function notificationsRoutes(api: App, services: Services): Promise
         tags: ['backorders'],
         summary: 'The customer notifications of a backorder, with their outcome',
         params: idParams('idbackorder'),
-        querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        querystring: Type.Object({ offset: Type.Optional(Offset) }),
         response: { 200: Type.Array(NotificationSchema), ...errorResponses },
       },
     },

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { errorResponses, idParams, PAGE_SIZE } from '../../http/schemas.ts';
+import { errorResponses, idParams, Offset, PAGE_SIZE } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import type { Services } from '../../services.ts';
 import { BackorderDetail } from '../backorders/backorders.schemas.ts';
@@ -159,7 +159,7 @@ export async function ordersRoutes(api: App, services: Services): Promise<void> 
         tags: ['orders', 'backorders'],
         summary: 'The waiting backorders of an order, with expected dates',
         params: orderParams,
-        querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        querystring: Type.Object({ offset: Type.Optional(Offset) }),
         response: { 200: Type.Array(BackorderDetail), ...errorResponses },
       },
     },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable, Price } from '../../http/schemas.ts';
+import { Id, Nullable, Offset, Price } from '../../http/schemas.ts';
 
 /** Request and response shapes of orders and their lines (reference/picqer-api.md 6). */
 
@@ -67,7 +67,7 @@ export const OrderLineUpdate = Type.Object({
 export type OrderLineUpdate = Static<typeof OrderLineUpdate>;
 
 export const OrderQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
   status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
   idcustomer: Type.Optional(Id),
   sinceid: Type.Optional(Type.Integer({ minimum: 0 })),

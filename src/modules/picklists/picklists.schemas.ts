@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, Nullable } from '../../http/schemas.ts';
+import { Id, Nullable, Offset } from '../../http/schemas.ts';
 
 /** Shapes of picklists (reference/picqer-api.md 7). */
 
@@ -41,7 +41,7 @@ export const Picklist = Type.Object({
 });
 
 export const PicklistQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
   idorder: Type.Optional(Id),
   idwarehouse: Type.Optional(Id),
   sinceid: Type.Optional(Type.Integer({ minimum: 0 })),

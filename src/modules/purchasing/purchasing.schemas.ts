@@ -1,5 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateString, DateTimeString, Id, Nullable, PositiveAmount, Price } from '../../http/schemas.ts';
+import {
+  DateString,
+  DateTimeString,
+  Id,
+  Nullable,
+  Offset,
+  PositiveAmount,
+  Price,
+} from '../../http/schemas.ts';
 
 /** Request and response shapes of purchase orders (seed 001, reference/picqer-api.md 9). */
 
@@ -97,7 +105,7 @@ export const PurchaseOrderQuery = Type.Object({
   updated_after: Type.Optional(DateTimeString),
   idsupplier: Type.Optional(Id),
   idwarehouse: Type.Optional(Id),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
 });
 export type PurchaseOrderQuery = Static<typeof PurchaseOrderQuery>;
 

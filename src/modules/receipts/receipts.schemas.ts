@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeString, Id, Nullable, PositiveAmount } from '../../http/schemas.ts';
+import { DateTimeString, Id, Nullable, Offset, PositiveAmount } from '../../http/schemas.ts';
 
 /** Request and response shapes of receipts (version 2: products are booked into stock when received). */
 
@@ -66,7 +66,7 @@ export const ReceiptQuery = Type.Object({
   idpurchaseorder: Type.Optional(Id),
   idsupplier: Type.Optional(Id),
   updated_after: Type.Optional(DateTimeString),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Offset),
 });
 export type ReceiptQuery = Static<typeof ReceiptQuery>;
 

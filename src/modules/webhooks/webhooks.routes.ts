@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../http/types.ts';
-import { errorResponses, idParams, PAGE_SIZE } from '../../http/schemas.ts';
+import { errorResponses, idParams, Offset, PAGE_SIZE } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { CreateHookBody, DeliverySchema, DeliveryStatus, HookSchema } from './webhooks.schemas.ts';
 
@@ -16,7 +16,7 @@ export async function webhooksRoutes(api: App, services: Services): Promise<void
       schema: {
         tags,
         summary: 'List the hooks',
-        querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        querystring: Type.Object({ offset: Type.Optional(Offset) }),
         response: { 200: Type.Array(HookSchema), ...errorResponses },
       },
     },
@@ -87,7 +87,7 @@ export async function webhooksRoutes(api: App, services: Services): Promise<void
         summary: "The hook's deliveries, newest first, with every attempt and the receiver's answers",
         params: idParams('idhook'),
         querystring: Type.Object({
-          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          offset: Type.Optional(Offset),
           status: Type.Optional(DeliveryStatus),
         }),
         response: { 200: Type.Array(DeliverySchema), ...errorResponses },
