@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { invalid } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
 import { registerAuth } from './auth.ts';
 import { errorBody, registerErrorHandler } from './errors.ts';
@@ -10,6 +11,26 @@ import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
+
+/**
+ * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
+ * on both engines. Iterative, so that a deeply nested body cannot overflow the stack.
+ */
+function containsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return true;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes('\0')) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
+}
 
 export interface AppOptions {
   services: Services;
@@ -54,9 +75,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       done(err, undefined);
     }
   });
+  // JSON only: without this Fastify parses text/plain bodies into strings; now they are a 415.
+  app.removeContentTypeParser('text/plain');
   // Bodyless requests (no content type) validate as an empty object too.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined || request.body === null) request.body = {};
+    if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params))
+      throw invalid('Text must not contain the NUL character (\\u0000)');
   });
 
   registerErrorHandler(app);

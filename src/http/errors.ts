@@ -85,6 +85,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
       return reply.status(400).send(errorBody(22, 'No valid JSON: the request body could not be parsed'));
     }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply
+        .status(415)
+        .send(
+          errorBody(5, 'Unsupported content type: send the body as JSON with Content-Type: application/json'),
+        );
+    }
     if (fe.statusCode === 429) {
       return reply.status(429).send(errorBody(28, 'Rate limit exceeded'));
     }
