@@ -216,6 +216,9 @@ function problemsOf(what: string, res: Response): string[] {
       typeof b.error_message === 'string' &&
       b.error_message.trim() !== '';
     if (!ok) out.push(`not a Picqer error: ${where}`);
+    else if (b.error_message.length > 1000) out.push(`error message too long to be clear: ${where}`);
+    if (!String(res.headers['content-type']).startsWith('application/json'))
+      out.push(`error not sent as JSON: ${where}`);
     if (LEAK.test(res.raw)) out.push(`leaks internals: ${where}`);
   }
   return out;
@@ -272,8 +275,9 @@ const label = (v: unknown) => {
   return s.length > 20 ? `${s.slice(0, 12)}...(${s.length})` : s;
 };
 
-/** Random cases per engine; each is one request plus one events read. */
-const FUZZ_RUNS = 300;
+/** Random cases per round, rounds per engine; a case is one request plus one events read. */
+const FUZZ_RUNS = 100;
+const FUZZ_ROUNDS = 4;
 
 async function eventsSince(c: Client, sinceid: number): Promise<any[]> {
   const out: any[] = [];
@@ -296,33 +300,46 @@ function idCandidates(ids: Ids, name: string): number[] {
   return id === undefined ? [] : [id];
 }
 
-/** Values a schema accepts (and, now and then, values it refuses), edges included. */
-function arbitraryOf(schema: Schema, ids: Ids, name: string): fc.Arbitrary<unknown> {
+/**
+ * Values a schema accepts, edges included; with `wrong`, any value may also be one it refuses.
+ * Numbers lean to small ones and id fields to the fixture's ids, so that requests get deep.
+ */
+function arbitraryOf(schema: Schema, ids: Ids, name: string, wrong: boolean): fc.Arbitrary<unknown> {
   let own: fc.Arbitrary<unknown>;
-  if (schema.anyOf) own = fc.oneof(...schema.anyOf.map((s: Schema) => arbitraryOf(s, ids, name)));
+  if (schema.anyOf) own = fc.oneof(...schema.anyOf.map((s: Schema) => arbitraryOf(s, ids, name, wrong)));
   else if (schema.enum) own = fc.constantFrom(...(schema.enum as unknown[]));
   else
     switch (schema.type) {
       case 'object': {
         const props = Object.entries<Schema>(schema.properties ?? {});
-        own = fc.record(Object.fromEntries(props.map(([k, s]) => [k, arbitraryOf(s, ids, k)])), {
+        own = fc.record(Object.fromEntries(props.map(([k, s]) => [k, arbitraryOf(s, ids, k, wrong)])), {
           requiredKeys: (schema.required ?? []) as never[],
         });
         break;
       }
       case 'array':
-        own = fc.array(arbitraryOf(schema.items ?? {}, ids, name), { maxLength: 3 });
+        own = fc.array(arbitraryOf(schema.items ?? {}, ids, name, wrong), { maxLength: 3 });
         break;
       case 'integer':
       case 'number': {
         const min = schema.minimum ?? -(2 ** 31);
         const max = schema.maximum ?? 2 ** 31 - 1;
-        const edges = [min, max, 0, 1, -1, ...idCandidates(ids, name)];
+        const candidates = idCandidates(ids, name);
+        const small = { min: Math.max(min, -3), max: Math.min(max, 12) };
         own = fc.oneof(
-          { arbitrary: fc.constantFrom(...edges), weight: idCandidates(ids, name).length ? 6 : 2 },
-          schema.type === 'integer'
-            ? fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) })
-            : fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
+          ...(candidates.length ? [{ arbitrary: fc.constantFrom(...candidates), weight: 8 }] : []),
+          { arbitrary: fc.constantFrom(min, max, Math.max(min, Math.min(max, 0))), weight: 1 },
+          {
+            arbitrary: schema.type === 'integer' ? fc.integer(small) : fc.double({ ...small, noNaN: true }),
+            weight: 4,
+          },
+          {
+            arbitrary:
+              schema.type === 'integer'
+                ? fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) })
+                : fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
+            weight: 1,
+          },
         );
         break;
       }
@@ -333,15 +350,7 @@ function arbitraryOf(schema: Schema, ids: Ids, name: string): fc.Arbitrary<unkno
         const max = schema.maxLength ?? 300;
         const special: string[] = schema.pattern?.includes('\\d{4}')
           ? ['2031-01-01', '2031-02-30', '0000-00-00', '9999-12-31', '2031-1-1']
-          : [
-              '',
-              ' ',
-              'x'.repeat(max),
-              'é'.repeat(max),
-              '😀'.repeat(Math.floor(max / 2)),
-              'O\'Brien"; --',
-              '\u0000',
-            ];
+          : ['', ' ', 'x'.repeat(max), 'é'.repeat(max), '😀'.repeat(Math.floor(max / 2)), 'O\'Brien"; --'];
         own = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...special));
         break;
       }
@@ -349,7 +358,36 @@ function arbitraryOf(schema: Schema, ids: Ids, name: string): fc.Arbitrary<unkno
         own = fc.jsonValue({ maxDepth: 1 });
     }
   if (schema.nullable) own = fc.oneof(own, fc.constant(null));
-  return fc.oneof({ arbitrary: own, weight: 8 }, { arbitrary: fc.constantFrom(...FUZZ_WRONG), weight: 1 });
+  return wrong ? fc.oneof({ arbitrary: own, weight: 6 }, fc.constantFrom(...FUZZ_WRONG)) : own;
+}
+
+/** A body the handler likely accepts: required fields, the fixture's ids, an amount, a reason. */
+function usualBody(schema: Schema, ids: Ids): Record<string, unknown> {
+  const out = sample(schema, ids) as Record<string, unknown>;
+  for (const [key, prop] of Object.entries<Schema>(schema.properties ?? {})) {
+    if (key in out) continue;
+    const [id] = idCandidates(ids, key);
+    if (id !== undefined) out[key] = id;
+    else if (key === 'amount' || key === 'reason') out[key] = sample(prop, ids, key);
+    else if (prop.type === 'array' && prop.items?.type === 'object') out[key] = [usualBody(prop.items, ids)];
+  }
+  return out;
+}
+
+/** The usual body with one field (or one field of its first line) random. */
+function nearlyValid(schema: Schema, ids: Ids): fc.Arbitrary<unknown> {
+  const base = usualBody(schema, ids);
+  const choices: fc.Arbitrary<unknown>[] = [fc.constant(base)];
+  for (const [key, prop] of Object.entries<Schema>(schema.properties ?? {})) {
+    choices.push(arbitraryOf(prop, ids, key, false).map((v) => ({ ...base, [key]: v })));
+    const line = (base[key] as Record<string, unknown>[] | undefined)?.[0];
+    if (line && prop.items?.properties)
+      for (const [sub, subProp] of Object.entries<Schema>(prop.items.properties))
+        choices.push(
+          arbitraryOf(subProp, ids, sub, false).map((v) => ({ ...base, [key]: [{ ...line, [sub]: v }] })),
+        );
+  }
+  return fc.oneof(...choices);
 }
 
 const FUZZ_WRONG: unknown[] = BAD_VALUES.map((v) =>
@@ -517,52 +555,61 @@ describeEngines('API robustness', (t) => {
   });
 
   test('when bodies and ids are random but well-typed, then no route answers a 5xx and refusals emit no event', async () => {
-    const c = await t().newClient();
-    const stranger = await t().newClient();
-    const ids = await fixture(c);
-    const theirs = await fixture(stranger);
-    let lastEvent = await lastEventId(c);
     const byName = new Map(ops.map((op) => [`${op.method} ${op.path}`, op]));
-    const cases = fc.constantFrom(...byName.keys()).chain((name) => {
-      const op = byName.get(name)!;
-      return fc.record({
-        op: fc.constant(name),
-        override: fc.record(
-          Object.fromEntries(
-            op.params.map((p) => [
-              p,
-              fc.oneof(
-                { arbitrary: fc.constant(String(idFor(ids, op.path, p))), weight: 8 },
-                { arbitrary: fc.constantFrom(...BAD_IDS, String(idFor(theirs, op.path, p))), weight: 1 },
-              ),
-            ]),
-          ),
-        ),
-        body: op.body ? arbitraryOf(op.body, ids, '') : fc.constantFrom(undefined, '[]', 'null'),
-        query: fc.array(
-          fc.tuple(
-            fc.constantFrom(...(op.query.length ? op.query.map((q) => q.name) : ['offset'])),
-            fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...QUERY_GARBAGE, '0', '1', '100')),
-          ),
-          { maxLength: op.method === 'GET' ? 3 : 0 },
-        ),
-      });
-    });
-    await fc.assert(
-      fc.asyncProperty(cases, async ({ op: name, override, body, query }) => {
+    const stranger = await t().newClient();
+    const theirs = await fixture(stranger);
+    // Rounds on fresh fixtures, so that early deletes and closes do not starve the later cases.
+    for (let round = 0; round < FUZZ_ROUNDS; round++) {
+      const c = await t().newClient();
+      const ids = await fixture(c);
+      let lastEvent = await lastEventId(c);
+      const cases = fc.constantFrom(...byName.keys()).chain((name) => {
         const op = byName.get(name)!;
-        const qs = query.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-        const url = urlOf(op, ids, override) + (qs ? `?${qs}` : '');
-        const res = await c.request(op.method, url, body);
-        const what = `${op.method} ${url.slice(0, 150)} ${label(body)}`;
-        assert.deepEqual(problemsOf(what, res), []);
-        const events = await eventsSince(c, lastEvent);
-        if (res.status >= 400) assert.deepEqual(events, [], `${what} was refused but emitted events`);
-        lastEvent = events.at(-1)?.idevent ?? lastEvent;
-      }),
-      { numRuns: FUZZ_RUNS, includeErrorInReport: true },
-    );
-    await t().assertLedger(c);
+        return fc.record({
+          op: fc.constant(name),
+          override: fc.record(
+            Object.fromEntries(
+              op.params.map((p) => [
+                p,
+                fc.oneof(
+                  { arbitrary: fc.constant(String(idFor(ids, op.path, p))), weight: 12 },
+                  fc.constantFrom(...BAD_IDS, String(idFor(theirs, op.path, p))),
+                ),
+              ]),
+            ),
+          ),
+          body: op.body
+            ? fc.oneof(
+                { arbitrary: nearlyValid(op.body, ids), weight: 3 },
+                { arbitrary: arbitraryOf(op.body, ids, '', false), weight: 3 },
+                arbitraryOf(op.body, ids, '', true),
+              )
+            : fc.constantFrom(undefined, '[]', 'null'),
+          query: fc.array(
+            fc.tuple(
+              fc.constantFrom(...(op.query.length ? op.query.map((q) => q.name) : ['offset'])),
+              fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...QUERY_GARBAGE, '0', '1', '100')),
+            ),
+            { maxLength: op.method === 'GET' ? 3 : 0 },
+          ),
+        });
+      });
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ op: name, override, body, query }) => {
+          const op = byName.get(name)!;
+          const qs = query.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+          const url = urlOf(op, ids, override) + (qs ? `?${qs}` : '');
+          const res = await c.request(op.method, url, body);
+          const what = `${op.method} ${url.slice(0, 150)} ${label(body)}`;
+          assert.deepEqual(problemsOf(what, res), []);
+          const events = await eventsSince(c, lastEvent);
+          if (res.status >= 400) assert.deepEqual(events, [], `${what} was refused but emitted events`);
+          lastEvent = events.at(-1)?.idevent ?? lastEvent;
+        }),
+        { numRuns: FUZZ_RUNS, includeErrorInReport: true },
+      );
+      await t().assertLedger(c);
+    }
   });
 
   test('when an action gets null, [], an empty body or no content type, then it does exactly what {} does', async () => {
@@ -701,6 +748,16 @@ describeEngines('API robustness', (t) => {
     }
   });
 
+  test('when an Idempotency-Key is empty or too long, then 400 in Picqer format and nothing is created', async () => {
+    const c = await t().newClient();
+    for (const key of ['', 'k'.repeat(256)]) {
+      const res = await c.request('POST', '/warehouses', { name: 'W' }, { 'idempotency-key': key });
+      assert.deepEqual(problemsOf(`key of ${key.length}`, res), []);
+      assert.equal(res.status, 400, res.raw);
+    }
+    assert.deepEqual(await c.expect(200, 'GET', '/warehouses'), []);
+  });
+
   test('when a route or method does not exist, then 404 in Picqer format', async () => {
     const c = await t().newClient();
     const problems: string[] = [];
@@ -759,7 +816,17 @@ describeEngines('API robustness', (t) => {
       const huge = await c.request(op.method, url, JSON.stringify({ name: 'x'.repeat(2_000_000) }));
       problems.push(...problemsOf(`${op.method} ${url} with 2 MB`, huge));
       if (huge.status !== 413) problems.push(`${op.method} ${url} with 2 MB: ${huge.status}`);
-      for (const raw of ['{"a":1}}', '{a:1}', "{'a':1}", '\u0000', '{"a":1,}', '\xff\xfe'])
+      for (const raw of [
+        '{"a":1}}',
+        '{a:1}',
+        "{'a':1}",
+        '\u0000',
+        '{"a":1,}',
+        '\xff\xfe',
+        '['.repeat(100_000),
+        // Valid JSON that only routes with required fields refuse.
+        ...(op.accepts?.({}) ? [] : ['{"__proto__": {"admin": true}, "constructor": {"prototype": {}}}']),
+      ])
         problems.push(...problemsOf(`${op.method} ${url} with ${raw}`, await c.request(op.method, url, raw)));
     }
     assert.deepEqual(problems, []);

@@ -19,7 +19,7 @@ export const Price = Type.Number({ minimum: 0, maximum: 1e12 });
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
-export const DateTimeString = Type.String({ description: 'YYYY-MM-DD HH:MM:SS' });
+export const DateTimeString = Type.String({ maxLength: 32, description: 'YYYY-MM-DD HH:MM:SS' });
 export const Bool01 = Type.Boolean();
 
 /** ?offset= of lists, capped so that every engine binds it as an integer (1e20 would bind as a float). */
