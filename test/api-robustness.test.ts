@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
+import { buildApp } from '../src/http/app.ts';
 import { describeEngines, type Client, type Response, type TestApp } from './harness.ts';
 
 /**
@@ -791,6 +792,49 @@ describeEngines('API robustness', (t) => {
     assert.deepEqual(problems, []);
     const anonymous = await t().app.inject({ method: 'GET', url: '/api/v1/nope' });
     assert.equal(anonymous.statusCode, 401);
+  });
+
+  test('when a URL is badly percent-encoded or a path segment is overlong, then 4xx in Picqer format', async () => {
+    const c = await t().newClient();
+    for (const url of [
+      '/api/v1/products/%E0%A4%A',
+      '/api/v1/products/%',
+      `/api/v1/orders/${'9'.repeat(500)}`,
+    ]) {
+      const res = await c.request('GET', url);
+      assert.deepEqual(problemsOf(url, res), []);
+      assert.ok(res.status >= 400 && res.status < 500, `${url}: ${res.status}`);
+    }
+  });
+
+  test('when something fails inside, then a generic 500 without the SQL or the stack', async () => {
+    const failing = {
+      ...t().services,
+      accounts: {
+        ...t().services.accounts,
+        resolveKey: async () => {
+          throw new Error(
+            'select "idaccount" from "api_keys" where "key_hash" = $1 - relation "api_keys" is locked',
+          );
+        },
+      },
+    };
+    const app = await buildApp({ services: failing, rateLimitPerMinute: 1000 });
+    try {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/products',
+        headers: { authorization: `Basic ${Buffer.from('key:X').toString('base64')}` },
+      });
+      assert.equal(res.statusCode, 500);
+      const body = JSON.parse(res.body);
+      assert.equal(body.error, true);
+      assert.equal(body.error_code, 1);
+      assert.match(body.error_message, /^Unknown application error \(request [\w-]+\)$/);
+      assert.doesNotMatch(res.body, LEAK);
+    } finally {
+      await app.close();
+    }
   });
 
   test('when a body is not JSON, too large or sent with another content type, then a Picqer 4xx and nothing changes', async () => {
