@@ -20,7 +20,17 @@ export interface PeriodicTask {
 
 /** The periodic tasks of the application; modules add theirs here. */
 export function periodicTasks(): PeriodicTask[] {
-  return [];
+  return [
+    {
+      // Backorders whose estimated ship date passed before they shipped: backorders.delay_noticed,
+      // once per backorder and date (safe in several processes: rows are rechecked under lock).
+      name: 'backorder-missed-dates',
+      intervalMs: 15 * 60_000,
+      run: async (services) => {
+        await services.backorders.noticeMissedDates();
+      },
+    },
+  ];
 }
 
 /**

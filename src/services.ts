@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createBackorderLifecycle } from './modules/backorders/backorders.lifecycle.ts';
 import { createBackordersService, openQueue } from './modules/backorders/backorders.service.ts';
 import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
@@ -28,7 +29,13 @@ export function createServices(deps: ServiceDeps) {
   const catalog = createCatalogService(handle, clock, events);
   const stock = createStockService({ handle, clock, events, catalog });
   catalog.useStockReader(stock.stockReader);
-  const backorders = createBackordersService({ handle, clock, events, stock });
+  const backorders = createBackordersService({
+    handle,
+    clock,
+    events,
+    stock,
+    transitDays: config.transitDays,
+  });
   const picklists = createPicklistsService({ handle, clock, events, stock, catalog, backorders });
   const orders = createOrdersService({ handle, clock, events, stock, catalog, backorders, picklists });
   picklists.useOrderHooks(orders.picklistHooks);
@@ -45,11 +52,23 @@ export function createServices(deps: ServiceDeps) {
     openQueue,
     // Late-bound: receipts are created after purchasing.
     lineHasReceipts: (db, idaccount, idline) => receipts.lineHasReceipts(db, idaccount, idline),
+    // Levels before purchase orders (the global lock order): their queues' estimates are refreshed.
+    lockLevels: async (trx, idaccount, keys) => {
+      await stock.lockLevelsInTrx(trx, idaccount, keys);
+    },
   });
   const receipts = createReceiptsService({ handle, clock, events, catalog, stock, purchasing });
   // date_available / is_purchased of backorders: open purchase order quantities consumed in queue order.
   backorders.useExpectedAvailability((db, idaccount, idproduct, idwarehouse) =>
     purchasing.expectedAvailability(db, idaccount, idproduct, idwarehouse),
+  );
+  // Stored estimates follow purchase orders at once: every change of what they expect marks the
+  // queue, refreshed before the commit (backorders.expectations.ts).
+  backorders.useSupply((db, idaccount, idproduct, idwarehouse) =>
+    purchasing.supplyOf(db, idaccount, idproduct, idwarehouse),
+  );
+  purchasing.onExpectedChange(async (trx, idaccount, idproduct, idwarehouse) =>
+    backorders.expectationsChangedInTrx(trx, idaccount, idproduct, idwarehouse),
   );
   const webhooks = createWebhooksService({
     handle,
@@ -63,12 +82,25 @@ export function createServices(deps: ServiceDeps) {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
   });
+  const backorderLifecycle = createBackorderLifecycle({
+    handle,
+    clock,
+    stock,
+    catalog,
+    backorders,
+    picklists,
+    orders: orders.backorderHooks,
+    notifications,
+    purchaseOrderExists: purchasing.exists,
+    transitDays: config.transitDays,
+  });
   return {
     accounts,
     events,
     catalog,
     stock,
     backorders,
+    backorderLifecycle,
     picklists,
     orders,
     webhooks,

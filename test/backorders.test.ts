@@ -19,21 +19,33 @@ describeEngines(
       const { order: o } = await placed(c, wd, [[wd.p.C!, 2]]);
       const [listed, ...others] = await c.expect(200, 'GET', '/backorders');
       assert.equal(others.length, 0);
+      // Picqer's fields, then the lifecycle's (seed 002, test/backorders-lifecycle.test.ts).
       assert.deepEqual(Object.keys(listed).sort(), [
+        'actual_delivery_date',
+        'actual_ship_date',
         'amount',
         'amount_available',
+        'cancelled_at',
         'created_at',
+        'estimated_delivery_date',
+        'estimated_ship_date',
         'has_parts',
         'idbackorder',
         'idcustomer',
         'idorder',
         'idorder_product',
+        'idpicklist',
         'idproduct',
+        'idpurchaseorder',
         'idwarehouse',
+        'metadata',
         'part_of_idbackorder',
         'parts_per_parent',
+        'price',
         'priority',
+        'priority_level',
         'status',
+        'updated_at',
       ]);
       assert.deepEqual(
         [

@@ -4,6 +4,7 @@ import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
 import { backorderQueueMigration } from './migrations/002_backorder_queue.ts';
 import { webhooksMigration } from './migrations/003_webhooks.ts';
+import { backorderLifecycleMigration } from './migrations/004_backorder_lifecycle.ts';
 
 /** Migrations in order. Each is built for the engine, so the few dialect differences stay inside it. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '001_initial': initialMigration(engine),
     '002_backorder_queue': backorderQueueMigration,
     '003_webhooks': webhooksMigration,
+    '004_backorder_lifecycle': backorderLifecycleMigration,
   };
 }
 

@@ -289,6 +289,8 @@ export interface BackordersTable {
   actual_delivery_date: string | null;
   /** Last computed expected date (date_available), kept to notice changes and delays. */
   date_available: string | null;
+  /** The estimated ship date whose passing was reported (backorders.delay_noticed), once per date. */
+  delay_noticed_date: string | null;
   cancelled_at: DateTime | null;
   metadata: string;
   created_at: DateTime;

@@ -19,13 +19,46 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await handle.db.transaction().execute(fn);
+      return await handle.db.transaction().execute(async (trx) => {
+        deferred.set(trx, new Map());
+        const result = await fn(trx);
+        await runDeferred(trx);
+        return result;
+      });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (handle.engine !== 'postgres' || typeof code !== 'string' || !RETRYABLE.has(code) || attempt >= 5)
         throw err;
       await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * Math.random()));
     }
+  }
+}
+
+/** Work deferred to the end of a transaction, by key (see beforeCommit). */
+const deferred = new WeakMap<Trx, Map<string, (trx: Trx) => Promise<void>>>();
+
+/**
+ * Runs `fn` once at the end of the transaction, after the use case and before the commit, inside
+ * the transaction: for work that must see everything the use case changed, however many times it
+ * asked for it (e.g. refreshing the estimates of a backorder queue the use case touched in several
+ * steps). A key already waiting keeps its first fn; work deferred while deferred work runs (even
+ * under a key that ran already) runs too. Only for transactions opened by withTransaction.
+ *
+ * @example
+ * beforeCommit(trx, `estimates:${idproduct}:${idwarehouse}`, (trx) => refresh(trx, idproduct, idwarehouse));
+ */
+export function beforeCommit(trx: Trx, key: string, fn: (trx: Trx) => Promise<void>): void {
+  const work = deferred.get(trx);
+  if (!work) throw new Error('beforeCommit needs a transaction opened by withTransaction');
+  if (!work.has(key)) work.set(key, fn);
+}
+
+async function runDeferred(trx: Trx): Promise<void> {
+  const work = deferred.get(trx)!;
+  for (let next = work.entries().next(); !next.done; next = work.entries().next()) {
+    const [key, fn] = next.value;
+    work.delete(key);
+    await fn(trx);
   }
 }
 

@@ -47,6 +47,7 @@ const columns = [
   'actual_ship_date',
   'actual_delivery_date',
   'date_available',
+  'delay_noticed_date',
   'cancelled_at',
   'metadata',
   'created_at',
@@ -85,12 +86,14 @@ export interface NewBackorder {
   idpicklist: number | null;
   created_at: string;
   updated_at: string;
+  /** JSON object; default {}. */
+  metadata?: string | undefined;
 }
 
 export async function insertBackorder(trx: Trx, row: NewBackorder): Promise<number> {
   const r = await trx
     .insertInto('backorders')
-    .values({ ...row, idpurchaseorder_manual: 0, estimate_manual: 0, metadata: '{}' })
+    .values({ ...row, idpurchaseorder_manual: 0, estimate_manual: 0, metadata: row.metadata ?? '{}' })
     .returning('idbackorder')
     .executeTakeFirstOrThrow();
   return r.idbackorder;
@@ -342,11 +345,13 @@ export async function setPicklist(trx: Trx, idaccount: number, ids: readonly num
     .execute();
 }
 
+export type BackorderPatch = Partial<Omit<BackordersTable, 'idaccount' | 'idbackorder'>>;
+
 export async function updateBackorder(
   trx: Trx,
   idaccount: number,
   idbackorder: number,
-  patch: Partial<Omit<BackordersTable, 'idaccount' | 'idbackorder'>>,
+  patch: BackorderPatch,
 ): Promise<void> {
   await trx
     .updateTable('backorders')
@@ -413,4 +418,104 @@ export async function ordersWithAvailable(
     .limit(limit)
     .execute();
   return rows.map((r) => r.idorder);
+}
+
+// The lifecycle (docs/adr/0010-backorder-lifecycle.md): estimates and delays.
+
+/**
+ * Open rows that carry an expected date, a purchase order or an estimate: the partial index of
+ * migration 004 holds exactly these (repeat its predicate literally).
+ */
+const carriesEstimate = sql<boolean>`(date_available is not null or idpurchaseorder is not null or estimated_ship_date is not null)`;
+/** Not shipped yet: open or on a picklist. */
+const isUnshipped = sql<boolean>`status in (${sql.join(
+  [...OPEN_BACKORDER_STATUSES, 'processed'].map((s) => sql.lit(s)),
+)})`;
+const isUnnoticed = sql<boolean>`estimated_ship_date is not null and (delay_noticed_date is null or delay_noticed_date <> estimated_ship_date)`;
+
+/** A slice of the open queue of one (product, warehouse) in queue order, whole rows, parents left out. */
+export async function queueRows(
+  db: Db,
+  key: QueueKeyOf,
+  offset: number,
+  limit: number,
+): Promise<BackorderRow[]> {
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .where(isOpen)
+    .where('has_parts', '=', 0)
+    .orderBy('priority_rank')
+    .orderBy('priority')
+    .orderBy('created_at')
+    .orderBy('idbackorder')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Open rows of one (product, warehouse) that carry an expected date, purchase order or estimate. */
+export async function carryingEstimates(db: Db, engine: Engine, key: QueueKeyOf): Promise<BackorderRow[]> {
+  // SQLite without statistics prefers the queue indexes; name the small partial one.
+  if (engine === 'sqlite') {
+    const r = await sql<BackorderRow>`select ${sql.join(columns.map((c) => sql.ref(c)))}
+      from backorders indexed by backorders_estimated_idx
+      where idaccount = ${key.idaccount} and idproduct = ${key.idproduct} and idwarehouse = ${key.idwarehouse}
+        and ${isOpen} and ${carriesEstimate} and has_parts = 0`.execute(db);
+    return r.rows;
+  }
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', key.idaccount)
+    .where('idproduct', '=', key.idproduct)
+    .where('idwarehouse', '=', key.idwarehouse)
+    .where(isOpen)
+    .where(carriesEstimate)
+    .where('has_parts', '=', 0)
+    .execute();
+}
+
+export interface UnnoticedRow {
+  idaccount: number;
+  idbackorder: number;
+  idproduct: number;
+  idwarehouse: number;
+}
+
+/**
+ * Backorders of every account, not shipped, whose estimated ship date is before `today` and whose
+ * passing was not reported yet (the partial index of migration 004), in index order.
+ */
+export async function unnoticedMissed(db: Db, today: string, limit: number): Promise<UnnoticedRow[]> {
+  return db
+    .selectFrom('backorders')
+    .select(['idaccount', 'idbackorder', 'idproduct', 'idwarehouse'])
+    .where(isUnshipped)
+    .where(isUnnoticed)
+    .where('estimated_ship_date', '<', today)
+    .orderBy('estimated_ship_date')
+    .orderBy('idaccount')
+    .orderBy('idbackorder')
+    .limit(limit)
+    .execute();
+}
+
+/** Open backorders of one order line (what already waits for it). */
+export async function openOfLine(
+  db: Db,
+  idaccount: number,
+  idorder_product: number,
+): Promise<BackorderRow[]> {
+  return db
+    .selectFrom('backorders')
+    .select(columns)
+    .where('idaccount', '=', idaccount)
+    .where('idorder_product', '=', idorder_product)
+    .where(isOpen)
+    .orderBy('idbackorder')
+    .execute();
 }

@@ -3,15 +3,27 @@ import { errorResponses, idParams, PAGE_SIZE } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import type { Services } from '../../services.ts';
 import { Picklist } from '../picklists/picklists.schemas.ts';
-import { Backorder, BackorderDetail, BackorderQuery } from './backorders.schemas.ts';
+import {
+  Backorder,
+  BackorderCreate,
+  BackorderDetail,
+  BackorderQuery,
+  BackorderUpdate,
+  CustomerNotification,
+  EstimateUpdate,
+} from './backorders.schemas.ts';
 
 const Empty = Type.Object({});
 const NoContent = Type.Null();
 
-/** Backorders (seed 000): list, get, delete, process. */
+/**
+ * Backorders: Picqer's list, get, delete and process (seed 000), and the lifecycle of seed 002
+ * (create, update, confirm, fulfill, cancel, update-estimate, notify-customer; docs/adr/0010).
+ */
 export async function backordersRoutes(api: App, services: Services): Promise<void> {
-  const { backorders, orders } = services;
+  const { backorders, backorderLifecycle: lifecycle, orders } = services;
   const db = services.handle.db;
+  const one = { params: idParams('idbackorder'), response: { 200: BackorderDetail, ...errorResponses } };
 
   api.get(
     '/backorders',
@@ -27,17 +39,39 @@ export async function backordersRoutes(api: App, services: Services): Promise<vo
     async (request) => backorders.list(db, request.idaccount, request.query, PAGE_SIZE),
   );
 
+  api.post(
+    '/backorders',
+    {
+      schema: {
+        tags: ['backorders'],
+        summary: 'Create a backorder for units of an order line in processing that nothing covers',
+        body: BackorderCreate,
+        response: { 201: BackorderDetail, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return lifecycle.create(request.idaccount, request.body);
+    },
+  );
+
   api.get(
+    '/backorders/:idbackorder',
+    { schema: { tags: ['backorders'], summary: 'Get a backorder with its expected date', ...one } },
+    async (request) => backorders.get(db, request.idaccount, request.params.idbackorder),
+  );
+
+  api.put(
     '/backorders/:idbackorder',
     {
       schema: {
         tags: ['backorders'],
-        summary: 'Get a backorder with its expected date',
-        params: idParams('idbackorder'),
-        response: { 200: BackorderDetail, ...errorResponses },
+        summary: 'Update amount, priority, priority_level, status (in-production, in-transit), metadata, ...',
+        body: BackorderUpdate,
+        ...one,
       },
     },
-    async (request) => backorders.get(db, request.idaccount, request.params.idbackorder),
+    async (request) => lifecycle.update(request.idaccount, request.params.idbackorder, request.body),
   );
 
   api.delete(
@@ -52,9 +86,50 @@ export async function backordersRoutes(api: App, services: Services): Promise<vo
       },
     },
     async (request, reply) => {
-      await orders.deleteBackorder(request.idaccount, request.params.idbackorder);
+      await lifecycle.remove(request.idaccount, request.params.idbackorder);
       return reply.status(204).send(null);
     },
+  );
+
+  for (const [action, summary, run] of [
+    ['confirm', 'Confirm a pending backorder', lifecycle.confirm],
+    ['fulfill', 'Process this backorder into a picklist now (400 when not all in stock)', lifecycle.fulfill],
+    [
+      'cancel',
+      'Cancel a backorder and its order line amount; the event carries the refund',
+      lifecycle.cancel,
+    ],
+  ] as const)
+    api.post(
+      `/backorders/:idbackorder/${action}`,
+      { schema: { tags: ['backorders'], summary, body: Empty, ...one } },
+      async (request) => run(request.idaccount, request.params.idbackorder),
+    );
+
+  api.post(
+    '/backorders/:idbackorder/update-estimate',
+    {
+      schema: {
+        tags: ['backorders'],
+        summary: 'Set the estimated ship and delivery dates by hand (both null: follow purchase orders)',
+        body: EstimateUpdate,
+        ...one,
+      },
+    },
+    async (request) => lifecycle.updateEstimate(request.idaccount, request.params.idbackorder, request.body),
+  );
+
+  api.post(
+    '/backorders/:idbackorder/notify-customer',
+    {
+      schema: {
+        tags: ['backorders'],
+        summary: "E-mail the customer the backorder's status and estimate (recorded in its notifications)",
+        body: CustomerNotification,
+        ...one,
+      },
+    },
+    async (request) => lifecycle.notifyCustomer(request.idaccount, request.params.idbackorder, request.body),
   );
 
   api.post(

@@ -10,10 +10,12 @@ import {
   parentAvailable,
   STANDARD_PRIORITY_RANK,
 } from '../../domain/backorder-assignment.ts';
-import { invalid, invalidState, notFound } from '../../domain/errors.ts';
+import { priorityLevel, type BackorderStatus, type Metadata } from '../../domain/backorder-lifecycle.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
 import { formatDate, formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
 import type { EventsService } from '../events/events.service.ts';
 import type { StockService } from '../stock/stock.service.ts';
+import { createExpectations } from './backorders.expectations.ts';
 import * as repo from './backorders.repository.ts';
 
 /**
@@ -47,7 +49,10 @@ const noExpectations: ExpectedAvailability = async () => new Map();
 
 export type BackorderRow = repo.BackorderRow;
 
-/** A backorder as GET /backorders lists it (seed 000; date_available only on single answers). */
+/**
+ * A backorder as GET /backorders lists it: Picqer's fields (seed 000; date_available only on single
+ * answers), then the lifecycle of seed 002 (price in cents, dates as YYYY-MM-DD).
+ */
 export function backorderView(r: BackorderRow) {
   return {
     idbackorder: r.idbackorder,
@@ -59,11 +64,23 @@ export function backorderView(r: BackorderRow) {
     amount: r.amount,
     amount_available: r.amount_available,
     priority: r.priority,
-    status: r.status,
+    // The CHECK constraint of the status column allows these only.
+    status: r.status as BackorderStatus,
     has_parts: r.has_parts === 1,
     part_of_idbackorder: r.part_of_idbackorder,
     parts_per_parent: r.parts_per_parent,
     created_at: r.created_at,
+    price: r.price_cents,
+    priority_level: priorityLevel(r.priority_rank),
+    estimated_ship_date: r.estimated_ship_date,
+    estimated_delivery_date: r.estimated_delivery_date,
+    actual_ship_date: r.actual_ship_date,
+    actual_delivery_date: r.actual_delivery_date,
+    idpurchaseorder: r.idpurchaseorder,
+    idpicklist: r.idpicklist,
+    cancelled_at: r.cancelled_at,
+    metadata: JSON.parse(r.metadata) as Metadata,
+    updated_at: r.updated_at,
   };
 }
 
@@ -108,6 +125,8 @@ export interface NewBackorderInput {
   /** Parts of a parent coming back: attach to this parent. */
   part_of_idbackorder?: number | null | undefined;
   parts_per_parent?: number | null | undefined;
+  /** Checked metadata (POST /backorders). */
+  metadata?: Metadata | undefined;
 }
 
 export interface LevelKeyPair {
@@ -131,11 +150,21 @@ export function createBackordersService(deps: {
   events: EventsService;
   stock: StockService;
   expectedAvailability?: ExpectedAvailability;
+  /** Days from shipping to delivery, for estimated delivery dates (config TRANSIT_DAYS). */
+  transitDays?: number;
 }) {
   const { handle, clock, events, stock } = deps;
   const engine = handle.engine;
   let expected: ExpectedAvailability = deps.expectedAvailability ?? noExpectations;
   const now = () => formatDateTime(clock());
+  const expectations = createExpectations({
+    handle,
+    clock,
+    events,
+    stock,
+    transitDays: deps.transitDays ?? 2,
+    view: backorderView,
+  });
 
   async function emit(trx: Trx, idaccount: number, event: string, rows: readonly BackorderRow[]) {
     for (const r of rows)
@@ -174,6 +203,8 @@ export function createBackordersService(deps: {
     const level = (await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }])).get(
       `${idproduct}:${idwarehouse}`,
     )!;
+    // Whatever changed the queue may move its expected dates: refreshed once before the commit.
+    expectations.changedInTrx(trx, idaccount, idproduct, idwarehouse);
     const pool = assignablePool(level);
     const held = await repo.holders(trx, engine, key);
     if (pool === 0 && held.length === 0) return;
@@ -208,6 +239,7 @@ export function createBackordersService(deps: {
       ),
     ];
     await refreshParentsInTrx(trx, idaccount, parents);
+    expectations.parentsChangedInTrx(trx, idaccount, parents);
   }
 
   /** A composition's parent is as available as its scarcest part (whole compositions only). */
@@ -282,6 +314,8 @@ export function createBackordersService(deps: {
         idpicklist: null,
         created_at: input.created_at ?? at,
         updated_at: at,
+        metadata:
+          row.part_of_idbackorder === null && input.metadata ? JSON.stringify(input.metadata) : undefined,
       });
       await adjustReserved(trx, idaccount, k, row.amount);
       return id;
@@ -461,12 +495,14 @@ export function createBackordersService(deps: {
   /**
    * Cancels backorders (DELETE, order cancelled): kept as 'cancelled', retrievable by id. Open ones
    * stop counting in reservedbackorders; processed ones (on a picklist of a cancelled order) reserve
-   * nothing any more.
+   * nothing any more. DELETE emits backorders.deleted; every other cancellation (the cancel action,
+   * a cancelled order) backorders.cancelled with the amount to refund (price x amount, in cents).
    */
   async function cancelInTrx(
     trx: Trx,
     idaccount: number,
     rows: readonly BackorderRow[],
+    cause: 'delete' | 'cancel' = 'cancel',
   ): Promise<BackorderRow[]> {
     const at = now();
     const open = rows.filter((r) => isOpenBackorderStatus(r.status) || r.status === 'processed');
@@ -484,7 +520,13 @@ export function createBackordersService(deps: {
       idaccount,
       open.map((r) => r.idbackorder),
     );
-    await emit(trx, idaccount, 'backorders.deleted', cancelled);
+    if (cause === 'delete') await emit(trx, idaccount, 'backorders.deleted', cancelled);
+    else
+      for (const r of cancelled)
+        await events.emit(trx, idaccount, 'backorders.cancelled', 'backorder', r.idbackorder, {
+          ...backorderView(r),
+          refund_amount_cents: r.price_cents * r.amount,
+        });
     return cancelled;
   }
 
@@ -601,16 +643,26 @@ export function createBackordersService(deps: {
       return withExpected(db, idaccount, await repo.openOfOrder(db, undefined, idaccount, idorder));
     },
 
-    /** The row to delete; only a waiting backorder can be deleted. */
-    async requireOpen(db: Db, idaccount: number, idbackorder: number): Promise<BackorderRow> {
-      const row = await repo.findBackorder(db, idaccount, idbackorder);
-      if (!row) throw notFound('Backorder', idbackorder);
-      if (!isOpenBackorderStatus(row.status))
-        throw invalidState(
-          `Backorder ${idbackorder} is ${row.status}; only a waiting backorder can be deleted`,
-        );
-      return row;
+    /** Open backorders of one order line. */
+    openOfLine: (db: Db, idaccount: number, idorder_product: number) =>
+      repo.openOfLine(db, idaccount, idorder_product),
+    /** Writes lifecycle fields of a backorder the caller has locked (levels first). */
+    updateInTrx: (trx: Trx, idaccount: number, idbackorder: number, patch: repo.BackorderPatch) =>
+      repo.updateBackorder(trx, idaccount, idbackorder, patch),
+    /** Emits a backorder event with the backorder as it is now (and extra fields). */
+    async emitInTrx(trx: Trx, idaccount: number, event: string, idbackorder: number, extra: object = {}) {
+      const [r] = await repo.findBackorders(trx, idaccount, [idbackorder]);
+      await events.emit(trx, idaccount, event, 'backorder', idbackorder, { ...backorderView(r!), ...extra });
     },
+    /** Moves reservedbackorders of a locked level by delta (an open backorder's amount changed). */
+    adjustReservedInTrx: (trx: Trx, idaccount: number, k: LevelKeyPair, delta: number) =>
+      adjustReserved(trx, idaccount, k, delta),
+
+    // Estimates (backorders.expectations.ts)
+    useSupply: expectations.useSupply,
+    expectationsChangedInTrx: expectations.changedInTrx,
+    flushExpectationsInTrx: expectations.flushInTrx,
+    noticeMissedDates: expectations.noticeMissedDates,
     handle,
   };
 }

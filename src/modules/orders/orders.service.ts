@@ -498,9 +498,16 @@ export function createOrdersService(deps: {
   /**
    * Turns an order's available backorders into picklists (one per warehouse), by the domain's
    * rules for partial delivery and compositions. `strict`: an order that is not processing is an
-   * error (single-order endpoint) rather than skipped (process all).
+   * error (single-order endpoint) rather than skipped (process all). `only`: just these backorders
+   * (with their composition parts), as the fulfill action asks.
    */
-  async function processBackordersInTrx(trx: Trx, idaccount: number, idorder: number, strict: boolean) {
+  async function processBackordersInTrx(
+    trx: Trx,
+    idaccount: number,
+    idorder: number,
+    strict: boolean,
+    only?: ReadonlySet<number>,
+  ) {
     const order = await lockOrderInTrx(trx, idaccount, idorder);
     if (order.status !== 'processing') {
       if (!strict) return [];
@@ -513,7 +520,12 @@ export function createOrdersService(deps: {
     const unlocked = await backorders.openOfOrder(trx, idaccount, idorder, false);
     if (unlocked.length === 0) return [];
     await stock.lockLevelsInTrx(trx, idaccount, uniqueKeys(unlocked));
-    const rows = await backorders.openOfOrder(trx, idaccount, idorder, true);
+    const rows = (await backorders.openOfOrder(trx, idaccount, idorder, true)).filter(
+      (r) =>
+        !only ||
+        only.has(r.idbackorder) ||
+        (r.part_of_idbackorder !== null && only.has(r.part_of_idbackorder)),
+    );
     const plan = planBackorderProcessing({
       idorder,
       partialdelivery: order.partialdelivery === 1,
@@ -602,6 +614,21 @@ export function createOrdersService(deps: {
       cancelLineAmountInTrx: (trx: Trx, idaccount: number, idorder_product: number, amount: number) =>
         repo.addCancelled(trx, idaccount, idorder_product, amount),
       afterPicklistSettledInTrx: refreshInTrx,
+    },
+    /** Late wiring for the backorder lifecycle (backorders.lifecycle.ts): order rows and lines. */
+    backorderHooks: {
+      lockOrderInTrx,
+      findOrder: (db: Db, idaccount: number, idorder: number) => repo.findOrder(db, idaccount, idorder),
+      findLine: (db: Db, idaccount: number, idorder_product: number) =>
+        repo.findLine(db, idaccount, idorder_product),
+      /** Units of a line cancelled (positive) or back in the order (negative). */
+      addCancelledInTrx: (trx: Trx, idaccount: number, idorder_product: number, amount: number) =>
+        repo.addCancelled(trx, idaccount, idorder_product, amount),
+      /** Candidate warehouses of an order, best first. */
+      warehousesOf: candidates,
+      /** The order completes (or is cancelled) when nothing of it is left open. */
+      settleInTrx: refreshInTrx,
+      processBackordersInTrx,
     },
 
     async list(db: Db, idaccount: number, q: OrderQuery, limit: number) {
@@ -912,34 +939,9 @@ export function createOrdersService(deps: {
             `Order ${idorder} is ${o.status}; only a processed order has backorders to prioritise`,
           );
         await backorders.prioritiseInTrx(trx, idaccount, idorder);
+        // The answer shows the estimates the new queue order gives.
+        await backorders.flushExpectationsInTrx(trx);
         return backorders.listOfOrder(trx, idaccount, idorder);
-      }),
-
-    /**
-     * DELETE /backorders/{id}: the backorder is cancelled and so is that amount of its order line
-     * (amount_cancelled); a composition is cancelled whole, parent and parts. The order completes
-     * (or is cancelled) when nothing else of it is left.
-     */
-    deleteBackorder: (idaccount: number, idbackorder: number) =>
-      tx(async (trx) => {
-        const first = await backorders.requireOpen(trx, idaccount, idbackorder);
-        await lockOrderInTrx(trx, idaccount, first.idorder);
-        const headId = first.part_of_idbackorder ?? first.idbackorder;
-        const group = [
-          ...(await backorders.findMany(trx, idaccount, [headId])),
-          ...(await backorders.partsOf(trx, idaccount, [headId])),
-        ];
-        await stock.lockLevelsInTrx(trx, idaccount, group);
-        const locked = await backorders.lockMany(
-          trx,
-          idaccount,
-          group.map((r) => r.idbackorder),
-        );
-        await backorders.requireOpen(trx, idaccount, idbackorder);
-        const cancelled = await backorders.cancelInTrx(trx, idaccount, locked);
-        for (const r of cancelled) await repo.addCancelled(trx, idaccount, r.idorder_product, r.amount);
-        await backorders.assignKeysInTrx(trx, idaccount, group);
-        await refreshInTrx(trx, idaccount, first.idorder);
       }),
 
     async backordersOf(db: Db, idaccount: number, idorder: number) {

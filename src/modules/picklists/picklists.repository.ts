@@ -191,3 +191,35 @@ export async function pickedOfOrder(db: Db, idaccount: number, idorder: number):
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/**
+ * Units of an order line that picklists cover: the whole line on open picklists, what was picked
+ * on closed ones (their unpicked rest waits again or was cancelled), nothing on cancelled ones.
+ */
+export async function coveredOfLine(db: Db, idaccount: number, idorder_product: number): Promise<number> {
+  const r = await db
+    .selectFrom('picklist_products')
+    .innerJoin('picklists', (j) =>
+      j
+        .onRef('picklists.idaccount', '=', 'picklist_products.idaccount')
+        .onRef('picklists.idpicklist', '=', 'picklist_products.idpicklist'),
+    )
+    .select((eb) =>
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when('picklists.status', 'in', OPEN_PICKLIST_STATUSES)
+            .then(eb.ref('picklist_products.amount'))
+            .when('picklists.status', '=', 'closed')
+            .then(eb.ref('picklist_products.amount_picked'))
+            .else(0)
+            .end(),
+        )
+        .as('n'),
+    )
+    .where('picklist_products.idaccount', '=', idaccount)
+    .where('picklist_products.idorder_product', '=', idorder_product)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}

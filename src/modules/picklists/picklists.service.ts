@@ -407,6 +407,10 @@ export function createPicklistsService(deps: {
       };
     },
 
+    /** Units of an order line on open picklists or picked on closed ones. */
+    coveredOfLine: (db: Db, idaccount: number, idorder_product: number) =>
+      repo.coveredOfLine(db, idaccount, idorder_product),
+
     async summariesOfOrder(db: Db, idaccount: number, idorder: number) {
       return (await repo.picklistsOfOrder(db, undefined, idaccount, idorder)).map((p) => ({
         idpicklist: p.idpicklist,

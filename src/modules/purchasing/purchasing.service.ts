@@ -6,6 +6,7 @@ import {
   expectedAvailability as computeExpected,
   type ExpectedAvailability,
   type QueuedBackorder,
+  type SupplyLine,
 } from '../../domain/expected-dates.ts';
 import {
   cancel,
@@ -105,6 +106,12 @@ export function createPurchasingService(deps: {
   openQueue?: OpenQueue;
   /** Late-bound: whether receipts ever booked onto a line (a line with history cannot be deleted). */
   lineHasReceipts?: (db: Db, idaccount: number, idpurchaseorder_product: number) => Promise<boolean>;
+  /** Locks stock levels (the stock core): taken before purchase orders, see lockOrder. */
+  lockLevels?: (
+    trx: Trx,
+    idaccount: number,
+    keys: readonly { idproduct: number; idwarehouse: number }[],
+  ) => Promise<void>;
 }) {
   const { handle, clock, events, catalog } = deps;
   const engine = handle.engine;
@@ -220,6 +227,21 @@ export function createPurchasingService(deps: {
       throw invalid(`${field} ${value} is not a calendar date; use YYYY-MM-DD`);
   }
 
+  /** Open quantities of purchased lines expected in a warehouse: what backorders wait for. */
+  async function supplyOf(
+    db: Db,
+    idaccount: number,
+    idproduct: number,
+    idwarehouse: number,
+  ): Promise<SupplyLine[]> {
+    return (await repo.supplyFor(db, idaccount, idproduct, idwarehouse)).map((s) => ({
+      idpurchaseorder: s.idpurchaseorder,
+      idpurchaseorder_product: s.idpurchaseorder_product,
+      open: s.amount - s.amountreceived,
+      date: s.date,
+    }));
+  }
+
   async function notifyExpected(
     trx: Trx,
     idaccount: number,
@@ -241,8 +263,31 @@ export function createPurchasingService(deps: {
     return v;
   }
 
-  /** Locks one order and all its lines (the lock order of purchasing: order, then lines). */
-  async function lockOrder(trx: Trx, idaccount: number, idpurchaseorder: number) {
+  /**
+   * Locks one order and all its lines (the lock order of purchasing: order, then lines). A use case
+   * that changes what the order expects first locks the stock levels of its products (and of
+   * `moreProducts`) in its warehouse: listeners refresh the backorder queues there under those
+   * locks, and levels come before purchase orders in the global lock order (receipts lock the
+   * level, then the order).
+   */
+  async function lockOrder(
+    trx: Trx,
+    idaccount: number,
+    idpurchaseorder: number,
+    levels: { moreProducts?: number[] } | false = {},
+  ) {
+    if (levels && deps.lockLevels) {
+      const found = await requirePurchaseOrder(trx, idaccount, idpurchaseorder);
+      const products = (await repo.linesOf(trx, idaccount, [idpurchaseorder])).map((l) => l.idproduct);
+      await deps.lockLevels(
+        trx,
+        idaccount,
+        [...products, ...(levels.moreProducts ?? [])].map((idproduct) => ({
+          idproduct,
+          idwarehouse: found.idwarehouse,
+        })),
+      );
+    }
     const [po] = await repo.lockPurchaseOrders(trx, engine, idaccount, [idpurchaseorder]);
     if (!po) throw notFound('Purchase order', idpurchaseorder);
     const lines = await repo.lockLinesOf(trx, engine, idaccount, [idpurchaseorder]);
@@ -464,7 +509,11 @@ export function createPurchasingService(deps: {
 
     addLine(idaccount: number, idpurchaseorder: number, input: NewLine): Promise<PurchaseOrderProductView> {
       return tx(async (trx) => {
-        const { po, lines } = await lockOrder(trx, idaccount, idpurchaseorder);
+        await requirePurchaseOrder(trx, idaccount, idpurchaseorder);
+        await productForLine(trx, idaccount, input.idproduct);
+        const { po, lines } = await lockOrder(trx, idaccount, idpurchaseorder, {
+          moreProducts: [input.idproduct],
+        });
         refuse(linesEditable(po.status as PurchaseOrderStatus));
         const id = await insertLine(trx, idaccount, idpurchaseorder, input);
         // A new open line reopens nothing: a received order is not editable, so this order stays as it is.
@@ -614,17 +663,14 @@ export function createPurchasingService(deps: {
     ): Promise<Map<number, ExpectedAvailability>> {
       const queue = deps.openQueue ? await deps.openQueue(db, idaccount, idproduct, idwarehouse) : [];
       if (queue.length === 0) return new Map();
-      const supply = await repo.supplyFor(db, idaccount, idproduct, idwarehouse);
-      return computeExpected(
-        queue,
-        supply.map((s) => ({
-          idpurchaseorder: s.idpurchaseorder,
-          idpurchaseorder_product: s.idpurchaseorder_product,
-          open: s.amount - s.amountreceived,
-          date: s.date,
-        })),
-      );
+      return computeExpected(queue, await supplyOf(db, idaccount, idproduct, idwarehouse));
     },
+
+    supplyOf,
+
+    /** Whether a purchase order of this account exists (any status). */
+    exists: async (db: Db, idaccount: number, idpurchaseorder: number) =>
+      (await repo.findPurchaseOrder(db, idaccount, idpurchaseorder)) !== undefined,
 
     // Receiving (called by the receipts service inside its transaction)
 
@@ -820,7 +866,8 @@ export function createPurchasingService(deps: {
     ): Promise<void> {
       const line = await repo.findLine(trx, idaccount, input.idpurchaseorder_product);
       if (!line) throw notFound('Purchase order line', input.idpurchaseorder_product);
-      const { po, lines } = await lockOrder(trx, idaccount, line.idpurchaseorder);
+      // The receipts service holds the level of this line's product: no more levels here.
+      const { po, lines } = await lockOrder(trx, idaccount, line.idpurchaseorder, false);
       if (!(await repo.adjustReceived(trx, idaccount, input.idpurchaseorder_product, -input.amount)))
         throw invalidState(
           `Purchase order line ${input.idpurchaseorder_product} has less than ${input.amount} received; nothing was reverted`,

@@ -1,0 +1,244 @@
+import type { DatabaseHandle } from '../../db/connection.ts';
+import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { isOpenBackorderStatus } from '../../domain/backorder-assignment.ts';
+import {
+  compositionDateAvailable,
+  missedShipDate,
+  refreshEstimate,
+  type ExpectedNow,
+} from '../../domain/backorder-lifecycle.ts';
+import { expectedAvailability, type SupplyLine } from '../../domain/expected-dates.ts';
+import { formatDate, formatDateTime, type Clock } from '../../domain/time.ts';
+import type { EventsService } from '../events/events.service.ts';
+import type { StockService } from '../stock/stock.service.ts';
+import * as repo from './backorders.repository.ts';
+
+/** Open quantities of purchased purchase order lines for one (product, warehouse); answered by purchasing. */
+export type SupplyOf = (
+  db: Db,
+  idaccount: number,
+  idproduct: number,
+  idwarehouse: number,
+) => Promise<SupplyLine[]>;
+
+interface QueueKey {
+  idaccount: number;
+  idproduct: number;
+  idwarehouse: number;
+}
+
+const NOT_COVERED: ExpectedNow = { date_available: null, idpurchaseorder: null };
+const isUnshipped = (status: string) => isOpenBackorderStatus(status) || status === 'processed';
+
+/**
+ * Stored estimates that follow purchase orders at once, and delays noticed when they will be missed
+ * (docs/adr/0010-backorder-lifecycle.md).
+ *
+ * Every change that can move the expected dates of a (product, warehouse) queue (stock assigned or
+ * taken, backorders created, cancelled, processed or reordered, purchase order lines, dates and
+ * statuses, receipts) marks the queue in its transaction; just before the commit each marked queue
+ * is refreshed once, with its stock level locked (the queue's lock anchor), so the events say what
+ * actually changed, once per change. The refresh reads only the head of the queue that purchase
+ * orders can cover plus the rows that carry an estimate now (a partial index), not the whole queue.
+ */
+export function createExpectations(deps: {
+  handle: DatabaseHandle;
+  clock: Clock;
+  events: EventsService;
+  stock: StockService;
+  transitDays: number;
+  /** The backorder as events carry it. */
+  view: (r: repo.BackorderRow) => object;
+}) {
+  const { handle, clock, events, stock, transitDays, view } = deps;
+  const engine = handle.engine;
+  let supplyOf: SupplyOf = async () => [];
+  /** What each transaction marked: queues, and composition parents whose parts' stock changed. */
+  const marked = new WeakMap<Trx, { queues: Map<string, QueueKey>; parents: Map<number, number[]> }>();
+  const markedOf = (trx: Trx) => {
+    let m = marked.get(trx);
+    if (!m) marked.set(trx, (m = { queues: new Map(), parents: new Map() }));
+    beforeCommit(trx, 'backorder-estimates', flush);
+    return m;
+  };
+
+  /** Writes what the estimate rule decides for one row and emits its events; true when it changed. */
+  async function applyInTrx(trx: Trx, idaccount: number, row: repo.BackorderRow, expected: ExpectedNow) {
+    const r = refreshEstimate(
+      {
+        ...row,
+        idpurchaseorder_manual: row.idpurchaseorder_manual === 1,
+        estimate_manual: row.estimate_manual === 1,
+      },
+      expected,
+      transitDays,
+    );
+    if (Object.keys(r.patch).length === 0) return false;
+    await repo.updateBackorder(trx, idaccount, row.idbackorder, {
+      ...r.patch,
+      ...(r.estimateUpdated && { updated_at: formatDateTime(clock()) }),
+    });
+    const after = { ...row, ...r.patch };
+    if (r.delayNoticed)
+      await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', row.idbackorder, {
+        ...view(after),
+        date_available: after.date_available,
+        missed_estimated_ship_date: row.estimated_ship_date,
+        reason: 'expected_later',
+      });
+    if (r.estimateUpdated)
+      await events.emit(
+        trx,
+        idaccount,
+        'backorders.estimate_updated',
+        'backorder',
+        row.idbackorder,
+        view(after),
+      );
+    return true;
+  }
+
+  /**
+   * Refreshes one queue; the caller holds its level. Supply is consumed in queue order, so only the
+   * head up to the open supply can be covered; every row behind it is not covered, and only those
+   * carrying an estimate can change. Answers the composition parents of the part rows that changed.
+   */
+  async function refreshQueueInTrx(trx: Trx, key: QueueKey): Promise<number[]> {
+    const supply = (await supplyOf(trx, key.idaccount, key.idproduct, key.idwarehouse)).filter(
+      (s) => s.open > 0,
+    );
+    const total = supply.reduce((n, s) => n + s.open, 0);
+    const head: repo.BackorderRow[] = [];
+    let need = 0;
+    for (let chunk = 16; need < total; chunk = Math.min(chunk * 4, 1000)) {
+      const rows = await repo.queueRows(trx, key, head.length, chunk);
+      head.push(...rows);
+      for (const r of rows) need += r.amount - r.amount_available;
+      if (rows.length < chunk) break;
+    }
+    const expected = expectedAvailability(head, supply);
+    const inHead = new Set(head.map((r) => r.idbackorder));
+    const behind = (await repo.carryingEstimates(trx, engine, key)).filter((r) => !inHead.has(r.idbackorder));
+    const parents = new Set<number>();
+    for (const r of [...head, ...behind])
+      if (
+        (await applyInTrx(trx, key.idaccount, r, expected.get(r.idbackorder) ?? NOT_COVERED)) &&
+        r.part_of_idbackorder !== null
+      )
+        parents.add(r.part_of_idbackorder);
+    return [...parents];
+  }
+
+  /** A composition is expected when its last missing part is (parents hold no supply of their own). */
+  async function refreshParentsInTrx(trx: Trx, idaccount: number, parentIds: readonly number[]) {
+    for (const id of [...parentIds].sort((a, b) => a - b)) {
+      const [parent] = await repo.lockBackorders(trx, engine, idaccount, [id]);
+      if (!parent || !isOpenBackorderStatus(parent.status)) continue;
+      const parts = (await repo.partsOf(trx, idaccount, [id])).filter((p) => isOpenBackorderStatus(p.status));
+      await applyInTrx(trx, idaccount, parent, {
+        date_available: compositionDateAvailable(parts),
+        idpurchaseorder: null,
+      });
+    }
+  }
+
+  /** Refreshes the marked queues of a transaction, levels locked in the global order first. */
+  async function flush(trx: Trx): Promise<void> {
+    const m = marked.get(trx);
+    marked.delete(trx);
+    if (!m) return;
+    const keys = [...m.queues.values()].sort(
+      (a, b) => a.idaccount - b.idaccount || a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse,
+    );
+    const accounts = new Set([...keys.map((k) => k.idaccount), ...m.parents.keys()]);
+    for (const idaccount of [...accounts].sort((a, b) => a - b)) {
+      const mine = keys.filter((k) => k.idaccount === idaccount);
+      await stock.lockLevelsInTrx(trx, idaccount, mine);
+      const parents = new Set<number>(m.parents.get(idaccount) ?? []);
+      for (const k of mine) for (const p of await refreshQueueInTrx(trx, k)) parents.add(p);
+      await refreshParentsInTrx(trx, idaccount, [...parents]);
+    }
+  }
+
+  return {
+    /** Late wiring: purchasing answers what purchased orders still bring. */
+    useSupply: (fn: SupplyOf): void => {
+      supplyOf = fn;
+    },
+
+    /**
+     * Marks the queue of (product, warehouse) as changed in this transaction: its estimates are
+     * refreshed once, just before the commit. Cheap; call it for every change that can move dates.
+     */
+    changedInTrx: (trx: Trx, idaccount: number, idproduct: number, idwarehouse: number): void => {
+      markedOf(trx).queues.set(`${idaccount}:${idproduct}:${idwarehouse}`, {
+        idaccount,
+        idproduct,
+        idwarehouse,
+      });
+    },
+
+    /** Marks composition parents whose parts' stock changed: their expected date may move. */
+    parentsChangedInTrx: (trx: Trx, idaccount: number, parentIds: readonly number[]): void => {
+      if (parentIds.length === 0) return;
+      const parents = markedOf(trx).parents;
+      parents.set(idaccount, [...(parents.get(idaccount) ?? []), ...parentIds]);
+    },
+
+    /** Refreshes marked queues now (a use case that answers the refreshed backorder). */
+    flushInTrx: flush,
+
+    /**
+     * The periodic check: reports backorders that have not shipped and whose estimated ship date
+     * passed, once per backorder and date (delay_noticed_date). One short transaction per queue,
+     * its level locked first, rows rechecked under the lock, so runs in several processes at once
+     * report each date once. Answers how many were reported.
+     */
+    noticeMissedDates: async (batch = 200): Promise<number> => {
+      const today = formatDate(clock());
+      let noticed = 0;
+      for (;;) {
+        const rows = await repo.unnoticedMissed(handle.db, today, batch);
+        const queues = new Map<string, repo.UnnoticedRow[]>();
+        for (const r of rows) {
+          const k = `${r.idaccount}:${r.idproduct}:${r.idwarehouse}`;
+          queues.set(k, [...(queues.get(k) ?? []), r]);
+        }
+        let now = 0;
+        for (const group of queues.values()) {
+          const { idaccount, idproduct, idwarehouse } = group[0]!;
+          now += await withTransaction(handle, async (trx) => {
+            await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }]);
+            const locked = await repo.lockBackorders(
+              trx,
+              engine,
+              idaccount,
+              group.map((r) => r.idbackorder),
+            );
+            let n = 0;
+            for (const r of locked) {
+              if (!isUnshipped(r.status) || !missedShipDate(r.estimated_ship_date, today)) continue;
+              if (r.delay_noticed_date === r.estimated_ship_date) continue;
+              await repo.updateBackorder(trx, idaccount, r.idbackorder, {
+                delay_noticed_date: r.estimated_ship_date,
+              });
+              await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', r.idbackorder, {
+                ...view(r),
+                date_available: r.date_available,
+                missed_estimated_ship_date: r.estimated_ship_date,
+                reason: 'date_passed',
+              });
+              n++;
+            }
+            return n;
+          });
+        }
+        noticed += now;
+        // Reported rows leave the index; a full batch that reported nothing was all taken by others.
+        if (rows.length < batch || now === 0) return noticed;
+      }
+    },
+  };
+}
+
+export type Expectations = ReturnType<typeof createExpectations>;
