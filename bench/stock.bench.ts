@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../src/db/connection.ts';
+import type { KyselyPlugin } from 'kysely';
+import { connect, type DatabaseHandle } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { App } from '../src/http/types.ts';
@@ -55,11 +56,25 @@ async function measure(total: number, concurrency: number, fn: (i: number) => Pr
   return `${((total / ms) * 1000).toFixed(0)}/s, p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms`;
 }
 
+/** Counts the statements the app sends (BEGIN and COMMIT bypass plugins and are not counted). */
+function countStatements(handle: DatabaseHandle) {
+  const counter = { n: 0 };
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      counter.n++;
+      return args.result;
+    },
+  };
+  return { handle: { ...handle, db: handle.db.withPlugin(plugin) }, counter };
+}
+
 export async function run(engine: BenchEngine): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockroom-bench-'));
-  const handle = connect({ databaseUrl: engine.url, dataDir, sqliteSynchronous: 'NORMAL', pgPoolSize: 20 });
+  const raw = connect({ databaseUrl: engine.url, dataDir, sqliteSynchronous: 'NORMAL', pgPoolSize: 20 });
+  const { handle, counter } = countStatements(raw);
   try {
-    await migrateToLatest(handle);
+    await migrateToLatest(raw);
     const services = createServices({ handle, config });
     const app = await buildApp({ services, rateLimitPerMinute: 1e9 });
     const account = await services.accounts.createAccount('bench-stock');
@@ -75,6 +90,11 @@ export async function run(engine: BenchEngine): Promise<void> {
       api('POST', `/products/${idproduct}/stock/${idwarehouse}`, { idlocation, change: 1, reason: 'bench' });
 
     await measure(200, 1, () => change(products[0]!)); // warm-up
+    const before = counter.n;
+    await change(products[0]!);
+    console.log(
+      `statements per change request: ${counter.n - before} (auth included; plus BEGIN and COMMIT)`,
+    );
     console.log(`change, 1 client: ${await measure(1000, 1, () => change(products[0]!))}`);
     console.log(`change, 50 clients, one product: ${await measure(2000, 50, () => change(products[0]!))}`);
     console.log(
@@ -96,7 +116,7 @@ export async function run(engine: BenchEngine): Promise<void> {
     );
     await app.close();
   } finally {
-    await handle.close();
+    await raw.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -25,7 +25,7 @@ export function createServices(deps: ServiceDeps) {
   const { handle, config } = deps;
   const clock = deps.clock ?? systemClock;
   const accounts = createAccountsService(handle, clock);
-  const events = createEventsService(clock);
+  const events = createEventsService(clock, handle.engine);
   const catalog = createCatalogService(handle, clock, events);
   const stock = createStockService({ handle, clock, events, catalog });
   catalog.useStockReader(stock.stockReader);

@@ -203,6 +203,9 @@ export function createBackordersService(deps: {
     const level = (await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }])).get(
       `${idproduct}:${idwarehouse}`,
     )!;
+    // reservedbackorders counts every open backorder of the queue: at 0 nothing waits here, so
+    // there is nothing to assign and no estimate to refresh (both read open rows only).
+    if (level.reserved_backorders === 0) return;
     // Whatever changed the queue may move its expected dates: refreshed once before the commit.
     expectations.changedInTrx(trx, idaccount, idproduct, idwarehouse);
     const pool = assignablePool(level);

@@ -1,3 +1,5 @@
+import { sql, type Expression, type OperationNodeSource } from 'kysely';
+import type { Engine } from '../../db/engine.ts';
 import type { Db } from '../../db/transaction.ts';
 
 export interface NewEvent {
@@ -9,8 +11,29 @@ export interface NewEvent {
   created_at: string;
 }
 
-export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
+/** A statement that writes with an event (an INSERT ... SELECT, no RETURNING). */
+export type FanOutStatement = OperationNodeSource & { execute(): Promise<unknown> };
+
+/** The fan-out of one event, given the new event's id as an SQL expression. */
+export type FanOut = (idevent: Expression<number>) => FanOutStatement;
+
+/**
+ * Inserts an event and runs its fan-out. On PostgreSQL both are one statement (a data-modifying
+ * WITH), so an event costs one round trip; SQLite runs the two statements in-process.
+ */
+export async function insertEvent(db: Db, engine: Engine, event: NewEvent, fanOut?: FanOut): Promise<number> {
+  if (fanOut && engine === 'postgres') {
+    const row = await db
+      .with('e', (qc) => qc.insertInto('events').values(event).returning('idevent'))
+      // A CTE may be any statement; Kysely types it as a query with an output, hence the cast.
+      .with('d', () => fanOut(sql<number>`(select idevent from e)`) as never)
+      .selectFrom('e')
+      .select('idevent')
+      .executeTakeFirstOrThrow();
+    return row.idevent;
+  }
   const row = await db.insertInto('events').values(event).returning('idevent').executeTakeFirstOrThrow();
+  if (fanOut) await fanOut(sql.val(row.idevent)).execute();
   return row.idevent;
 }
 

@@ -1,3 +1,5 @@
+import type { Expression } from 'kysely';
+import type { Engine } from '../../db/engine.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
 import * as repo from './events.repository.ts';
@@ -5,18 +7,33 @@ import * as repo from './events.repository.ts';
 /** Resource types events are about. */
 export type ResourceType = 'product' | 'order' | 'picklist' | 'backorder' | 'purchaseorder' | 'receipt';
 
-/** Called in the same transaction as the event, e.g. to queue webhook deliveries. */
+/** Called in the same transaction as the event. */
 export type EventListener = (trx: Trx, idaccount: number, idevent: number, event: string) => Promise<void>;
+
+/**
+ * Rows queued with every event in the statement that inserts it (the webhook deliveries): an
+ * INSERT ... SELECT built on the event's transaction, given the new event's id as an expression.
+ */
+export type EventFanOut = (
+  trx: Trx,
+  e: { idaccount: number; event: string; idevent: Expression<number> },
+) => repo.FanOutStatement;
 
 /**
  * The outbox. Every event is written in the transaction of the change that caused it, so an event
  * exists exactly when its change committed: none lost, none invented.
  */
-export function createEventsService(clock: Clock) {
+export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
   const listeners: EventListener[] = [];
+  let fanOut: EventFanOut | undefined;
   return {
     onEvent(listener: EventListener): void {
       listeners.push(listener);
+    },
+
+    /** Sets the fan-out (one: the webhooks module's); PostgreSQL runs it in the event's statement. */
+    useFanOut(fn: EventFanOut): void {
+      fanOut = fn;
     },
 
     async emit(
@@ -27,14 +44,20 @@ export function createEventsService(clock: Clock) {
       resourceId: number,
       data: unknown,
     ): Promise<number> {
-      const idevent = await repo.insertEvent(trx, {
-        idaccount,
-        event,
-        resource_type: resourceType,
-        resource_id: resourceId,
-        data: JSON.stringify(data),
-        created_at: formatDateTime(clock()),
-      });
+      const queue = fanOut;
+      const idevent = await repo.insertEvent(
+        trx,
+        engine,
+        {
+          idaccount,
+          event,
+          resource_type: resourceType,
+          resource_id: resourceId,
+          data: JSON.stringify(data),
+          created_at: formatDateTime(clock()),
+        },
+        queue && ((id) => queue(trx, { idaccount, event, idevent: id })),
+      );
       for (const listener of listeners) await listener(trx, idaccount, idevent, event);
       return idevent;
     },

@@ -1,4 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
+import type { Database } from '../../db/schema.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
 import { forUpdate } from '../../db/transaction.ts';
 import type { SlotLevel } from '../../domain/stock.ts';
@@ -27,23 +29,6 @@ export interface LevelDeltas {
   reserved_allocations?: number;
 }
 
-/** Creates the (product, warehouse) row and slot 0 if missing; never overwrites. */
-export async function ensureLevel(trx: Trx, key: LevelKey, now: string): Promise<void> {
-  await trx
-    .insertInto('stock_levels')
-    .values({
-      ...key,
-      stock: 0,
-      reserved_picklists: 0,
-      reserved_backorders: 0,
-      reserved_allocations: 0,
-      updated: now,
-    })
-    .onConflict((oc) => oc.columns(['idaccount', 'idproduct', 'idwarehouse']).doNothing())
-    .execute();
-  await ensureSlot(trx, key, 0);
-}
-
 export async function ensureSlot(trx: Trx, key: LevelKey, slot: number): Promise<void> {
   await trx
     .insertInto('location_stock')
@@ -61,72 +46,107 @@ const levelColumns = [
   'reserved_allocations',
 ] as const;
 
-/** Locks (product, warehouse) rows in the fixed order: idproduct, then idwarehouse. */
+/**
+ * Creates the missing (product, warehouse) rows and their slot 0, in one statement each; never
+ * overwrites. Keys in the fixed order, so concurrent creators queue instead of deadlocking.
+ */
+export async function ensureLevels(
+  trx: Trx,
+  idaccount: number,
+  keys: readonly { idproduct: number; idwarehouse: number }[],
+  now: string,
+): Promise<void> {
+  for (const chunk of chunks(sortKeys(keys))) {
+    await trx
+      .insertInto('stock_levels')
+      .values(
+        chunk.map((k) => ({
+          idaccount,
+          idproduct: k.idproduct,
+          idwarehouse: k.idwarehouse,
+          stock: 0,
+          reserved_picklists: 0,
+          reserved_backorders: 0,
+          reserved_allocations: 0,
+          updated: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['idaccount', 'idproduct', 'idwarehouse']).doNothing())
+      .execute();
+    await trx
+      .insertInto('location_stock')
+      .values(
+        chunk.map((k) => ({
+          idaccount,
+          idproduct: k.idproduct,
+          idwarehouse: k.idwarehouse,
+          slot: 0,
+          stock: 0,
+          reserved_picklists: 0,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['idaccount', 'idproduct', 'idwarehouse', 'slot']).doNothing())
+      .execute();
+  }
+}
+
+type PairKey = { idproduct: number; idwarehouse: number };
+
+const sortKeys = <K extends PairKey>(keys: readonly K[]): K[] =>
+  [...keys].sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
+
+/** Statements stay well below the engines' parameter limits (SQLite 32,766). */
+const KEYS_PER_STATEMENT = 2000;
+
+function chunks<T>(items: readonly T[], size = KEYS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `(idwarehouse = w and idproduct in (...)) or ...`: exactly the given keys, one index range per warehouse. */
+function whereKeys(keys: readonly PairKey[]) {
+  const byWarehouse = new Map<number, number[]>();
+  for (const k of keys)
+    byWarehouse.set(k.idwarehouse, [...(byWarehouse.get(k.idwarehouse) ?? []), k.idproduct]);
+  return (eb: ExpressionBuilder<Database, 'stock_levels'>) =>
+    eb.or(
+      [...byWarehouse].map(([idwarehouse, idproducts]) =>
+        eb.and([eb('idwarehouse', '=', idwarehouse), eb('idproduct', 'in', idproducts)]),
+      ),
+    );
+}
+
+/**
+ * Locks (product, warehouse) rows in the fixed order: idproduct, then idwarehouse. Returns the rows
+ * that exist. One statement per chunk of keys (chunks in key order): on PostgreSQL a locking SELECT
+ * with ORDER BY sorts first and locks the rows in that order (the LockRows step runs on the sorted
+ * output), so the order is the same as one statement per row, in one round trip.
+ */
 export async function lockLevels(
   trx: Trx,
   engine: Engine,
   idaccount: number,
-  keys: readonly { idproduct: number; idwarehouse: number }[],
+  keys: readonly PairKey[],
 ): Promise<LevelRow[]> {
-  if (keys.length === 0) return [];
-  const sorted = [...keys].sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
   const rows: LevelRow[] = [];
-  // One statement per row keeps the lock order explicit on PostgreSQL (a single IN-list statement
-  // may lock in whatever order its plan visits the rows).
-  for (const k of sorted) {
-    const row = await forUpdate(
-      engine,
-      trx
-        .selectFrom('stock_levels')
-        .select(levelColumns)
-        .where('idaccount', '=', idaccount)
-        .where('idproduct', '=', k.idproduct)
-        .where('idwarehouse', '=', k.idwarehouse),
-    ).executeTakeFirstOrThrow();
-    rows.push(row);
-  }
+  for (const chunk of chunks(sortKeys(keys)))
+    rows.push(
+      ...(await forUpdate(
+        engine,
+        trx
+          .selectFrom('stock_levels')
+          .select(levelColumns)
+          .where('idaccount', '=', idaccount)
+          .where(whereKeys(chunk))
+          .orderBy('idproduct')
+          .orderBy('idwarehouse'),
+      ).execute()),
+    );
   return rows;
 }
 
 /** Locks every slot of one (product, warehouse) in slot order. Call after locking the level. */
-/** Locks one level row if it exists (the common case of a single-level change). */
-export async function tryLockLevel(
-  trx: Trx,
-  engine: Engine,
-  idaccount: number,
-  key: { idproduct: number; idwarehouse: number },
-): Promise<LevelRow | undefined> {
-  return forUpdate(
-    engine,
-    trx
-      .selectFrom('stock_levels')
-      .select(levelColumns)
-      .where('idaccount', '=', idaccount)
-      .where('idproduct', '=', key.idproduct)
-      .where('idwarehouse', '=', key.idwarehouse),
-  ).executeTakeFirst();
-}
-
-/** How many of the (product, warehouse) rows exist already (rows are never deleted). */
-export async function countLevels(
-  db: Db,
-  idaccount: number,
-  keys: readonly { idproduct: number; idwarehouse: number }[],
-): Promise<number> {
-  if (keys.length === 0) return 0;
-  const r = await db
-    .selectFrom('stock_levels')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('idaccount', '=', idaccount)
-    .where((eb) =>
-      eb.or(
-        keys.map((k) => eb.and([eb('idproduct', '=', k.idproduct), eb('idwarehouse', '=', k.idwarehouse)])),
-      ),
-    )
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
 export async function lockSlots(trx: Trx, engine: Engine, key: LevelKey): Promise<SlotLevel[]> {
   return forUpdate(
     engine,
@@ -140,9 +160,40 @@ export async function lockSlots(trx: Trx, engine: Engine, key: LevelKey): Promis
   ).execute();
 }
 
-/** Relative update of the warehouse counters; CHECK constraints are the last line of defence. */
-export async function adjustLevel(trx: Trx, key: LevelKey, d: LevelDeltas, now: string): Promise<void> {
-  await trx
+/**
+ * Every slot of one (product, warehouse) in slot order with its location's name and bulk flag
+ * (none for slot 0, or when the location is gone); locked when an engine is given.
+ */
+export async function slotsWithLocations(db: Db, engine: Engine | undefined, key: LevelKey) {
+  const q = db
+    .selectFrom('location_stock')
+    .leftJoin('locations', (j) =>
+      j
+        .onRef('locations.idaccount', '=', 'location_stock.idaccount')
+        .onRef('locations.idlocation', '=', 'location_stock.slot'),
+    )
+    .select([
+      'location_stock.slot',
+      'location_stock.stock',
+      'location_stock.reserved_picklists',
+      'locations.idwarehouse as location_idwarehouse',
+      'locations.name',
+      'locations.is_bulk_location',
+    ])
+    .where('location_stock.idaccount', '=', key.idaccount)
+    .where('location_stock.idproduct', '=', key.idproduct)
+    .where('location_stock.idwarehouse', '=', key.idwarehouse)
+    .orderBy('location_stock.slot');
+  // Only the slot rows: the location rows stay free for others.
+  return (engine === 'postgres' ? q.forUpdate('location_stock') : q).execute();
+}
+
+/**
+ * Relative update of the warehouse counters; CHECK constraints are the last line of defence.
+ * Answers the row as it is now (RETURNING), which spares a read after the update.
+ */
+export async function adjustLevel(trx: Trx, key: LevelKey, d: LevelDeltas, now: string): Promise<LevelRow> {
+  return trx
     .updateTable('stock_levels')
     .set((eb) => ({
       stock: eb('stock', '+', d.stock ?? 0),
@@ -154,7 +205,8 @@ export async function adjustLevel(trx: Trx, key: LevelKey, d: LevelDeltas, now: 
     .where('idaccount', '=', key.idaccount)
     .where('idproduct', '=', key.idproduct)
     .where('idwarehouse', '=', key.idwarehouse)
-    .execute();
+    .returning(levelColumns)
+    .executeTakeFirstOrThrow();
 }
 
 export async function adjustSlot(

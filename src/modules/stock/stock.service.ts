@@ -62,6 +62,32 @@ const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
 /** PostgreSQL's integer: no warehouse stock may grow past it. */
 const MAX_STOCK = 2_147_483_647;
 
+const levelKey = (k: { idproduct: number; idwarehouse: number }) => `${k.idproduct}:${k.idwarehouse}`;
+
+/** What stock events say about their product. */
+interface ProductRef {
+  idproduct: number;
+  productcode: string;
+  name: string;
+}
+
+/**
+ * What one transaction knows for certain, so that its steps do not ask the database again:
+ * - levels: the stock_levels rows it has locked (or updated, which locks too), as they are now.
+ *   Nobody else can change a locked row, and every write of this transaction goes through
+ *   writeLevel below, which replaces the entry with the row the UPDATE returned; so the entry is
+ *   the row. A use case locks its levels once; the change, the reservation, the free stock event
+ *   and the backorder assignment after it read them here.
+ * - products: productcode and name for stock events (the catalog never changes a product in a
+ *   stock transaction).
+ * Keyed by the transaction object: a retried transaction is a new object that starts empty.
+ * Entries are never mutated, only replaced, so rows handed out earlier stay as they were then.
+ */
+interface TrxState {
+  levels: Map<string, repo.LevelRow>;
+  products: Map<number, ProductRef>;
+}
+
 const emptyLevel = (idproduct: number, idwarehouse: number): repo.LevelRow => ({
   idproduct,
   idwarehouse,
@@ -115,56 +141,105 @@ export function createStockService(deps: {
 
   const whereName = (slot: number) => (slot === 0 ? 'no specific location' : `location ${slot}`);
 
-  async function productEventData(trx: Trx, idaccount: number, idproduct: number) {
-    const p = await catalog.requireProduct(trx, idaccount, idproduct);
-    return { idproduct: p.idproduct, productcode: p.productcode, name: p.name };
+  const trxStates = new WeakMap<Trx, TrxState>();
+  function stateOf(trx: Trx): TrxState {
+    // A pool handle would keep its state forever, stale after the first commit.
+    if (!trx.isTransaction) throw new Error('stock: ...InTrx functions need a transaction');
+    let state = trxStates.get(trx);
+    if (!state) trxStates.set(trx, (state = { levels: new Map(), products: new Map() }));
+    return state;
+  }
+
+  /** Relative update of a locked level; the transaction's view of it follows (see TrxState). */
+  async function writeLevel(trx: Trx, key: repo.LevelKey, d: repo.LevelDeltas): Promise<repo.LevelRow> {
+    const row = await repo.adjustLevel(trx, key, d, now());
+    stateOf(trx).levels.set(levelKey(row), row);
+    return row;
+  }
+
+  function rememberProduct(trx: Trx, p: ProductRef): void {
+    stateOf(trx).products.set(p.idproduct, {
+      idproduct: p.idproduct,
+      productcode: p.productcode,
+      name: p.name,
+    });
+  }
+
+  async function productEventData(trx: Trx, idaccount: number, idproduct: number): Promise<ProductRef> {
+    const known = stateOf(trx).products.get(idproduct);
+    if (known) return known;
+    rememberProduct(trx, await catalog.requireProduct(trx, idaccount, idproduct));
+    return stateOf(trx).products.get(idproduct)!;
   }
 
   async function notifyListeners(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
     for (const l of listeners) await l(trx, idaccount, idproduct, idwarehouse);
   }
 
-  async function emitFreeStock(trx: Trx, key: repo.LevelKey) {
-    const level = await repo.levelOf(trx, key);
-    if (!level) return;
-    await events.emit(trx, key.idaccount, 'products.free_stock_changed', 'product', key.idproduct, {
-      ...(await productEventData(trx, key.idaccount, key.idproduct)),
+  async function emitFreeStock(trx: Trx, idaccount: number, level: repo.LevelRow) {
+    await events.emit(trx, idaccount, 'products.free_stock_changed', 'product', level.idproduct, {
+      ...(await productEventData(trx, idaccount, level.idproduct)),
       stock: [warehouseStock(level)],
     });
   }
 
-  /** Ensures and locks the levels of several (product, warehouse) pairs in the fixed order. */
+  /**
+   * Ensures and locks the levels of several (product, warehouse) pairs in the fixed order, and
+   * answers them as they are now. Levels this transaction holds already cost nothing (TrxState);
+   * the others are locked in one sorted statement, and created first when missing (rare: a
+   * product's first stock in a warehouse).
+   */
   async function lockLevelsInTrx(
     trx: Trx,
     idaccount: number,
     keys: readonly { idproduct: number; idwarehouse: number }[],
   ): Promise<Map<string, repo.LevelRow>> {
+    const held = stateOf(trx).levels;
     // Only the two key fields: callers may pass richer objects, which must not reach the INSERT.
-    const unique = [
+    const wanted = [
       ...new Map(
-        keys.map((k) => [
-          `${k.idproduct}:${k.idwarehouse}`,
-          { idproduct: k.idproduct, idwarehouse: k.idwarehouse },
-        ]),
+        keys.map((k) => [levelKey(k), { idproduct: k.idproduct, idwarehouse: k.idwarehouse }]),
       ).values(),
-    ].sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
-    const byKey = (rows: repo.LevelRow[]) => new Map(rows.map((r) => [`${r.idproduct}:${r.idwarehouse}`, r]));
-    // Fast paths when the rows exist (almost always): skip the two INSERT ... ON CONFLICT round
-    // trips. A single row is locked directly; several are counted first, then locked in order, so
-    // the insert path below (ensure all in order, then lock in order) still runs when one is missing.
-    if (unique.length === 1) {
-      const row = await repo.tryLockLevel(trx, engine, idaccount, unique[0]!);
-      if (row) return byKey([row]);
-    } else if ((await repo.countLevels(trx, idaccount, unique)) === unique.length) {
-      return byKey(await repo.lockLevels(trx, engine, idaccount, unique));
+    ];
+    const missing = wanted.filter((k) => !held.has(levelKey(k)));
+    if (missing.length > 0) {
+      let rows = await repo.lockLevels(trx, engine, idaccount, missing);
+      if (rows.length < missing.length) {
+        const found = new Set(rows.map(levelKey));
+        await repo.ensureLevels(
+          trx,
+          idaccount,
+          missing.filter((k) => !found.has(levelKey(k))),
+          now(),
+        );
+        rows = await repo.lockLevels(trx, engine, idaccount, missing);
+      }
+      for (const r of rows) held.set(levelKey(r), r);
     }
-    for (const k of unique) await repo.ensureLevel(trx, { idaccount, ...k }, now());
-    return byKey(await repo.lockLevels(trx, engine, idaccount, unique));
+    return new Map(
+      wanted
+        .sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse)
+        .map((k) => [levelKey(k), held.get(levelKey(k))!]),
+    );
   }
 
+  /** The level of a key this transaction has locked, as it is now. */
+  async function lockedLevel(trx: Trx, key: repo.LevelKey): Promise<repo.LevelRow> {
+    return (await lockLevelsInTrx(trx, key.idaccount, [key])).get(levelKey(key))!;
+  }
+
+  /**
+   * Locks the slots of a locked level in slot order; slots in `ensure` that do not exist yet are
+   * created empty (under the level's lock nobody else can create them meanwhile).
+   */
   async function lockSlotsInTrx(trx: Trx, key: repo.LevelKey, ensure: number[] = []): Promise<SlotLevel[]> {
-    for (const slot of ensure) await repo.ensureSlot(trx, key, slot);
-    return repo.lockSlots(trx, engine, key);
+    const slots = await repo.lockSlots(trx, engine, key);
+    const absent = [...new Set(ensure)].filter((slot) => !slots.some((s) => s.slot === slot));
+    if (absent.length === 0) return slots;
+    for (const slot of absent) await repo.ensureSlot(trx, key, slot);
+    return [...slots, ...absent.map((slot) => ({ slot, stock: 0, reserved_picklists: 0 }))].sort(
+      (a, b) => a.slot - b.slot,
+    );
   }
 
   /** Changes the stock of one slot by a relative amount, under the seed's rules; writes the ledger. */
@@ -174,7 +249,7 @@ export function createStockService(deps: {
     input: StockChangeInput,
   ): Promise<number | undefined> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
-    const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
+    const level = await lockedLevel(trx, key);
     const slots = await lockSlotsInTrx(trx, key, input.slot === 'implied' ? [] : [input.slot]);
     // Slot 0 always exists with its level, and an implied location holds stock, so both are found.
     const slotNo = input.slot === 'implied' ? impliedSlot(slots) : input.slot;
@@ -187,7 +262,7 @@ export function createStockService(deps: {
     if (level.stock + change > MAX_STOCK)
       throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
     await repo.adjustSlot(trx, key, slotNo, { stock: change });
-    await repo.adjustLevel(trx, key, { stock: change }, now());
+    const after = await writeLevel(trx, key, { stock: change });
     const history = {
       idaccount,
       idproduct: input.idproduct,
@@ -211,7 +286,7 @@ export function createStockService(deps: {
       product: await productEventData(trx, idaccount, input.idproduct),
       product_stock_history: { idproduct_stock_history: idhistory, ...historyData },
     });
-    await emitFreeStock(trx, key);
+    await emitFreeStock(trx, idaccount, after);
     await notifyListeners(trx, idaccount, input.idproduct, input.idwarehouse);
     return idhistory;
   }
@@ -230,7 +305,7 @@ export function createStockService(deps: {
     },
   ): Promise<void> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
-    const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
+    const level = await lockedLevel(trx, key);
     const slots = await lockSlotsInTrx(trx, key, [input.from, input.to]);
     const from = slots.find((s) => s.slot === input.from)!;
     const to = slots.find((s) => s.slot === input.to)!;
@@ -295,12 +370,8 @@ export function createStockService(deps: {
     input: { idproduct: number; idwarehouse: number; idpicklist_product: number; amount: number },
   ): Promise<{ slot: number; amount: number }[]> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
-    const slots = await lockSlotsInTrx(trx, key);
-    const bulk = new Set(
-      (await catalog.locationsOfWarehouse(trx, idaccount, input.idwarehouse))
-        .filter((l) => l.is_bulk_location === 1)
-        .map((l) => l.idlocation),
-    );
+    const slots = await repo.slotsWithLocations(trx, engine, key);
+    const bulk = new Set(slots.filter((s) => s.is_bulk_location === 1).map((s) => s.slot));
     const rank = (s: SlotLevel) => (s.slot === 0 ? 1 : bulk.has(s.slot) ? 2 : 0);
     const ordered = [...slots].sort((a, b) => rank(a) - rank(b) || a.slot - b.slot);
     const plan = planPickReservation(ordered, input.amount);
@@ -318,7 +389,7 @@ export function createStockService(deps: {
         amount: p.amount,
       });
     }
-    await repo.adjustLevel(trx, key, { reserved_picklists: input.amount }, now());
+    await writeLevel(trx, key, { reserved_picklists: input.amount });
     return plan;
   }
 
@@ -341,7 +412,7 @@ export function createStockService(deps: {
     const first = locations[0];
     if (!first) return;
     const key = { idaccount, idproduct: first.idproduct, idwarehouse: first.idwarehouse };
-    const level = (await lockLevelsInTrx(trx, idaccount, [key])).get(`${key.idproduct}:${key.idwarehouse}`)!;
+    const level = await lockedLevel(trx, key);
     const slots = await lockSlotsInTrx(trx, key);
     let toBookOut = input.picked;
     let levelStock = level.stock;
@@ -379,14 +450,14 @@ export function createStockService(deps: {
       throw invalid(`Picked amount exceeds what picklist line ${input.idpicklist_product} reserved`);
     const bookedOut = level.stock - levelStock;
     if (reservedTotal === 0) return;
-    await repo.adjustLevel(trx, key, { stock: -bookedOut, reserved_picklists: -reservedTotal }, now());
+    const after = await writeLevel(trx, key, { stock: -bookedOut, reserved_picklists: -reservedTotal });
     if (bookedOut > 0) {
       await events.emit(trx, idaccount, 'products.stock_changed', 'product', key.idproduct, {
         product: await productEventData(trx, idaccount, key.idproduct),
-        stock: [warehouseStock((await repo.levelOf(trx, key))!)],
+        stock: [warehouseStock(after)],
       });
     }
-    if (bookedOut !== reservedTotal) await emitFreeStock(trx, key);
+    if (bookedOut !== reservedTotal) await emitFreeStock(trx, idaccount, after);
     await notifyListeners(trx, idaccount, key.idproduct, key.idwarehouse);
   }
 
@@ -400,8 +471,8 @@ export function createStockService(deps: {
     options: { freeStockUnchanged?: boolean } = {},
   ): Promise<void> {
     const net = (d.reserved_backorders ?? 0) + (d.reserved_allocations ?? 0);
-    await repo.adjustLevel(trx, key, d, now());
-    if (net !== 0 && !options.freeStockUnchanged) await emitFreeStock(trx, key);
+    const after = await writeLevel(trx, key, d);
+    if (net !== 0 && !options.freeStockUnchanged) await emitFreeStock(trx, key.idaccount, after);
   }
 
   /**
@@ -438,22 +509,22 @@ export function createStockService(deps: {
 
   async function warehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
     const key = { idaccount, idproduct, idwarehouse };
-    const level = (await repo.levelOf(db, key)) ?? emptyLevel(idproduct, idwarehouse);
-    const slots = new Map((await repo.slotsOf(db, key)).map((s) => [s.slot, s]));
-    const locations = (await catalog.locationsOfWarehouse(db, idaccount, idwarehouse))
-      .filter((l) => slots.has(l.idlocation))
-      .map((l) => {
-        const s = slots.get(l.idlocation)!;
-        return {
-          idlocation: l.idlocation,
-          idwarehouse: l.idwarehouse,
-          name: l.name,
-          stock: s.stock,
-          reserved_picklists: s.reserved_picklists,
-          free_stock: s.stock - s.reserved_picklists,
-          is_bulk_location: l.is_bulk_location === 1,
-        };
-      });
+    // A level this transaction holds is known (TrxState); otherwise read it.
+    const level =
+      trxStates.get(db as Trx)?.levels.get(levelKey(key)) ??
+      (await repo.levelOf(db, key)) ??
+      emptyLevel(idproduct, idwarehouse);
+    const locations = (await repo.slotsWithLocations(db, undefined, key))
+      .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
+      .map((s) => ({
+        idlocation: s.slot,
+        idwarehouse,
+        name: s.name!,
+        stock: s.stock,
+        reserved_picklists: s.reserved_picklists,
+        free_stock: s.stock - s.reserved_picklists,
+        is_bulk_location: s.is_bulk_location === 1,
+      }));
     return { ...warehouseStock(level), locations };
   }
 
@@ -476,6 +547,7 @@ export function createStockService(deps: {
    */
   async function lockStockedProduct(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
     const product = await catalog.lockProductShared(trx, idaccount, idproduct);
+    rememberProduct(trx, product);
     await catalog.requireWarehouse(trx, idaccount, idwarehouse);
     if (!STOCKED_TYPES.includes(product.type))
       throw invalidState(

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Expression, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { HooksTable } from '../../db/schema.ts';
 import type { Db } from '../../db/transaction.ts';
@@ -85,14 +85,15 @@ export async function skipPending(db: Db, idaccount: number, idhook: number, now
 }
 
 /**
- * Fan-out: one pending delivery per active hook of the account subscribed to the event, in one
- * statement inside the event's own transaction.
+ * Fan-out: one pending delivery per active hook of the account subscribed to the event, as one
+ * INSERT ... SELECT that the events module runs with the event's own insert (same statement on
+ * PostgreSQL), inside the event's transaction. `idevent` is an expression: the new event's id.
  */
-export async function queueDeliveries(
+export function queueDeliveries(
   db: Db,
-  e: { idaccount: number; idevent: number; event: string; now: string },
-): Promise<void> {
-  await db
+  e: { idaccount: number; idevent: Expression<number>; event: string; now: string },
+) {
+  return db
     .insertInto('webhook_deliveries')
     .columns([
       'idaccount',
@@ -121,8 +122,7 @@ export async function queueDeliveries(
         .where('event', '=', e.event)
         .where('active', '=', 1)
         .where('deleted', '=', 0),
-    )
-    .execute();
+    );
 }
 
 export interface ClaimedDelivery {

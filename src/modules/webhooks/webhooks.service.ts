@@ -51,9 +51,7 @@ export function createWebhooksService(deps: {
   const guard: AddressGuard = createAddressGuard(deps.allowedHosts, deps.resolver);
   const now = () => formatDateTime(clock());
 
-  events.onEvent(async (trx, idaccount, idevent, event) => {
-    await repo.queueDeliveries(trx, { idaccount, idevent, event, now: now() });
-  });
+  events.useFanOut((trx, e) => repo.queueDeliveries(trx, { ...e, now: now() }));
 
   async function requireHook(db: Db, idaccount: number, idhook: number): Promise<repo.HookRow> {
     const hook = await repo.findHook(db, idaccount, idhook);
