@@ -206,6 +206,11 @@ export function createBackorderLifecycle(deps: {
      */
     create: (idaccount: number, input: BackorderCreateInput) =>
       tx(async (trx) => {
+        const rank =
+          input.priority_level === undefined
+            ? undefined
+            : priorityRank(parsePriorityLevel(input.priority_level));
+        const metadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata);
         const found = await requireLine(trx, idaccount, input.idorder_product);
         const order = await orders.lockOrderInTrx(trx, idaccount, found.idorder);
         if (order.status !== 'processing')
@@ -233,7 +238,6 @@ export function createBackorderLifecycle(deps: {
           throw invalid(
             `Warehouse ${idwarehouse} is not one of the active warehouses of order ${order.idorder} (${warehouses.join(', ')})`,
           );
-        const metadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata);
         await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct: line.idproduct, idwarehouse }]);
         const amount = input.amount ?? (await backorderableOfLine(trx, idaccount, line)).free;
         await takeFromLineInTrx(trx, idaccount, line, amount);
@@ -245,10 +249,7 @@ export function createBackorderLifecycle(deps: {
           idwarehouse,
           amount,
           price: line.price,
-          priority_rank:
-            input.priority_level === undefined
-              ? undefined
-              : priorityRank(parsePriorityLevel(input.priority_level)),
+          priority_rank: rank,
           metadata,
         });
         await backorders.assignKeysInTrx(trx, idaccount, [{ idproduct: line.idproduct, idwarehouse }]);

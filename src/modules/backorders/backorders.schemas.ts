@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { BACKORDER_STATUSES, PRIORITY_LEVELS } from '../../domain/backorder-lifecycle.ts';
 import { Id, Nullable, Offset, PositiveAmount } from '../../http/schemas.ts';
 
@@ -67,6 +67,12 @@ export const BackorderQuery = Type.Object({
 });
 export type BackorderQuery = Static<typeof BackorderQuery>;
 
+/**
+ * Null first: Ajv coerces types (coerceTypes), and tried first a string branch would turn null
+ * into "" and an integer branch into 0.
+ */
+const NullOr = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
+
 /** Checked by the domain, so that a wrong value gets a message that says what is allowed. */
 const Level = Type.String({ maxLength: 32, description: 'rush, expedited or standard' });
 const Metadata = Type.Unknown({
@@ -88,9 +94,9 @@ export const BackorderUpdate = Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 })),
   priority_level: Type.Optional(Level),
   status: Type.Optional(Type.String({ maxLength: 32, description: 'in-production or in-transit' })),
-  idpurchaseorder: Type.Optional(Nullable(Id)),
+  idpurchaseorder: Type.Optional(NullOr(Id)),
   metadata: Type.Optional(Metadata),
-  actual_delivery_date: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
+  actual_delivery_date: Type.Optional(NullOr(Type.String({ maxLength: 32 }))),
   /** Refused with a pointer to update-estimate. */
   estimated_ship_date: Type.Optional(Type.Unknown()),
   estimated_delivery_date: Type.Optional(Type.Unknown()),
@@ -98,8 +104,8 @@ export const BackorderUpdate = Type.Object({
 export type BackorderUpdate = Static<typeof BackorderUpdate>;
 
 export const EstimateUpdate = Type.Object({
-  estimated_ship_date: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
-  estimated_delivery_date: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
+  estimated_ship_date: Type.Optional(NullOr(Type.String({ maxLength: 32 }))),
+  estimated_delivery_date: Type.Optional(NullOr(Type.String({ maxLength: 32 }))),
 });
 
 export const CustomerNotification = Type.Object({
