@@ -169,6 +169,8 @@ export async function updateLine(
   idorder_product: number,
   patch: Partial<Pick<OrderProductsTable, 'amount' | 'price' | 'remarks' | 'has_parts' | 'name'>>,
 ): Promise<void> {
+  // A PUT without fields changes nothing here (an empty SET is an SQL syntax error).
+  if (Object.keys(patch).length === 0) return;
   await trx
     .updateTable('order_products')
     .set(patch)

@@ -193,6 +193,8 @@ export async function updateLine(
   idpurchaseorder_product: number,
   set: Updateable<PurchaseOrderProductsTable>,
 ): Promise<void> {
+  // A PUT without fields changes nothing here (an empty SET is an SQL syntax error).
+  if (Object.keys(set).length === 0) return;
   await trx
     .updateTable('purchaseorder_products')
     .set(set)
