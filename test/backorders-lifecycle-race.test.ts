@@ -73,7 +73,7 @@ describePostgres(
         s,
         Array.from({ length: 12 }, () => [p, 2] as [number, number]),
       );
-      const pos = [];
+      const pos: any[] = [];
       for (const [i, date] of ['2030-02-01', '2030-03-01', '2030-04-01'].entries())
         pos.push(await purchased(c, s, [{ idproduct: p, amount: 6 + i }], date));
       const receipt = await c.expect(201, 'POST', '/receipts', { idpurchaseorder: pos[2].idpurchaseorder });
