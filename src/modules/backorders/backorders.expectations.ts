@@ -62,71 +62,96 @@ export function createExpectations(deps: {
     return m;
   };
 
-  /** Writes what the estimate rule decides for one row and emits its events; true when it changed. */
-  async function applyInTrx(trx: Trx, idaccount: number, row: repo.BackorderRow, expected: ExpectedNow) {
-    const r = refreshEstimate(
-      {
-        ...row,
-        idpurchaseorder_manual: row.idpurchaseorder_manual === 1,
-        estimate_manual: row.estimate_manual === 1,
-      },
-      expected,
-      transitDays,
-    );
-    if (Object.keys(r.patch).length === 0) return false;
-    await repo.updateBackorder(trx, idaccount, row.idbackorder, {
-      ...r.patch,
-      ...(r.estimateUpdated && { updated_at: formatDateTime(clock()) }),
-    });
-    const after = { ...row, ...r.patch };
-    if (r.delayNoticed)
-      await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', row.idbackorder, {
-        ...view(after),
-        date_available: after.date_available,
-        missed_estimated_ship_date: row.estimated_ship_date,
-        reason: 'expected_later',
+  /**
+   * Writes what the estimate rule decides for each row and emits the events, with the backorders
+   * as they are then (read once, for the rows that changed). Answers the rows that changed.
+   */
+  async function applyInTrx(
+    trx: Trx,
+    idaccount: number,
+    rows: readonly { row: repo.EstimateRow; expected: ExpectedNow }[],
+  ): Promise<repo.EstimateRow[]> {
+    const changed = [];
+    for (const { row, expected } of rows) {
+      const r = refreshEstimate(
+        {
+          ...row,
+          idpurchaseorder_manual: row.idpurchaseorder_manual === 1,
+          estimate_manual: row.estimate_manual === 1,
+        },
+        expected,
+        transitDays,
+      );
+      if (Object.keys(r.patch).length === 0) continue;
+      await repo.updateBackorder(trx, idaccount, row.idbackorder, {
+        ...r.patch,
+        ...(r.estimateUpdated && { updated_at: formatDateTime(clock()) }),
       });
-    if (r.estimateUpdated)
-      await events.emit(
+      changed.push({ row, r });
+    }
+    const noticed = changed.filter((c) => c.r.delayNoticed || c.r.estimateUpdated);
+    const now = new Map<number, repo.BackorderRow>();
+    for (let i = 0; i < noticed.length; i += 1000)
+      for (const b of await repo.findBackorders(
         trx,
         idaccount,
-        'backorders.estimate_updated',
-        'backorder',
-        row.idbackorder,
-        view(after),
-      );
-    return true;
+        noticed.slice(i, i + 1000).map((c) => c.row.idbackorder),
+      ))
+        now.set(b.idbackorder, b);
+    for (const { row, r } of noticed) {
+      const after = now.get(row.idbackorder)!;
+      if (r.delayNoticed)
+        await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', row.idbackorder, {
+          ...view(after),
+          date_available: after.date_available,
+          missed_estimated_ship_date: row.estimated_ship_date,
+          reason: 'expected_later',
+        });
+      if (r.estimateUpdated)
+        await events.emit(
+          trx,
+          idaccount,
+          'backorders.estimate_updated',
+          'backorder',
+          row.idbackorder,
+          view(after),
+        );
+    }
+    return changed.map((c) => c.row);
   }
 
   /**
    * Refreshes one queue; the caller holds its level. Supply is consumed in queue order, so only the
-   * head up to the open supply can be covered; every row behind it is not covered, and only those
-   * carrying an estimate can change. Answers the composition parents of the part rows that changed.
+   * head of the queue up to the open supply can be covered: it is read in queue order (index ranges,
+   * growing), and behind it only the rows carrying an estimate, which become not covered. Answers
+   * the composition parents of the part rows that changed.
    */
   async function refreshQueueInTrx(trx: Trx, key: QueueKey): Promise<number[]> {
     const supply = (await supplyOf(trx, key.idaccount, key.idproduct, key.idwarehouse)).filter(
       (s) => s.open > 0,
     );
     const total = supply.reduce((n, s) => n + s.open, 0);
-    const head: repo.BackorderRow[] = [];
+    const head: repo.EstimateRow[] = [];
     let need = 0;
-    for (let chunk = 16; need < total; chunk = Math.min(chunk * 4, 1000)) {
-      const rows = await repo.queueRows(trx, key, head.length, chunk);
+    let ended = total === 0;
+    for (let chunk = 64; need < total; chunk = Math.min(chunk * 4, 4096)) {
+      const rows = await repo.estimateRows(trx, key, head.at(-1) ?? null, chunk);
       head.push(...rows);
       for (const r of rows) need += r.amount - r.amount_available;
-      if (rows.length < chunk) break;
+      if (rows.length < chunk) {
+        ended = true;
+        break;
+      }
     }
     const expected = expectedAvailability(head, supply);
-    const inHead = new Set(head.map((r) => r.idbackorder));
-    const behind = (await repo.carryingEstimates(trx, engine, key)).filter((r) => !inHead.has(r.idbackorder));
-    const parents = new Set<number>();
-    for (const r of [...head, ...behind])
-      if (
-        (await applyInTrx(trx, key.idaccount, r, expected.get(r.idbackorder) ?? NOT_COVERED)) &&
-        r.part_of_idbackorder !== null
-      )
-        parents.add(r.part_of_idbackorder);
-    return [...parents];
+    // Behind the head nothing is covered; past the end of the queue there is nothing.
+    const behind =
+      ended && head.length > 0 ? [] : await repo.carryingEstimates(trx, engine, key, head.at(-1) ?? null);
+    const changed = await applyInTrx(trx, key.idaccount, [
+      ...head.map((row) => ({ row, expected: expected.get(row.idbackorder) ?? NOT_COVERED })),
+      ...behind.map((row) => ({ row, expected: NOT_COVERED })),
+    ]);
+    return [...new Set(changed.map((r) => r.part_of_idbackorder).filter((p): p is number => p !== null))];
   }
 
   /** A composition is expected when its last missing part is (parents hold no supply of their own). */
@@ -135,10 +160,9 @@ export function createExpectations(deps: {
       const [parent] = await repo.lockBackorders(trx, engine, idaccount, [id]);
       if (!parent || !isOpenBackorderStatus(parent.status)) continue;
       const parts = (await repo.partsOf(trx, idaccount, [id])).filter((p) => isOpenBackorderStatus(p.status));
-      await applyInTrx(trx, idaccount, parent, {
-        date_available: compositionDateAvailable(parts),
-        idpurchaseorder: null,
-      });
+      await applyInTrx(trx, idaccount, [
+        { row: parent, expected: { date_available: compositionDateAvailable(parts), idpurchaseorder: null } },
+      ]);
     }
   }
 

@@ -433,50 +433,89 @@ const isUnshipped = sql<boolean>`status in (${sql.join(
 )})`;
 const isUnnoticed = sql<boolean>`estimated_ship_date is not null and (delay_noticed_date is null or delay_noticed_date <> estimated_ship_date)`;
 
-/** A slice of the open queue of one (product, warehouse) in queue order, whole rows, parents left out. */
-export async function queueRows(
+const estimateColumns = [
+  'idbackorder',
+  'amount',
+  'amount_available',
+  'priority_rank',
+  'priority',
+  'created_at',
+  'part_of_idbackorder',
+  'date_available',
+  'idpurchaseorder',
+  'idpurchaseorder_manual',
+  'estimated_ship_date',
+  'estimated_delivery_date',
+  'estimate_manual',
+] as const;
+
+/** What refreshing an estimate reads of a backorder: its place in the queue and its estimate. */
+export type EstimateRow = Pick<BackorderRow, (typeof estimateColumns)[number]>;
+
+/** A place in the queue order: rows strictly after it. */
+export type QueueCursor = Pick<EstimateRow, 'priority_rank' | 'priority' | 'created_at' | 'idbackorder'>;
+
+const afterCursor = (c: QueueCursor) =>
+  sql<boolean>`(priority_rank, priority, created_at, idbackorder) > (${c.priority_rank}, ${c.priority}, ${c.created_at}, ${c.idbackorder})`;
+
+/**
+ * The open queue of one (product, warehouse) in queue order after `after` (from the start when
+ * null), parents left out: one range of the queue index per call, however far into the queue.
+ */
+export async function estimateRows(
   db: Db,
   key: QueueKeyOf,
-  offset: number,
+  after: QueueCursor | null,
   limit: number,
-): Promise<BackorderRow[]> {
-  return db
+): Promise<EstimateRow[]> {
+  let q = db
     .selectFrom('backorders')
-    .select(columns)
+    .select(estimateColumns)
     .where('idaccount', '=', key.idaccount)
     .where('idproduct', '=', key.idproduct)
     .where('idwarehouse', '=', key.idwarehouse)
     .where(isOpen)
-    .where('has_parts', '=', 0)
+    .where('has_parts', '=', 0);
+  if (after) q = q.where(afterCursor(after));
+  return q
     .orderBy('priority_rank')
     .orderBy('priority')
     .orderBy('created_at')
     .orderBy('idbackorder')
     .limit(limit)
-    .offset(offset)
     .execute();
 }
 
-/** Open rows of one (product, warehouse) that carry an expected date, purchase order or estimate. */
-export async function carryingEstimates(db: Db, engine: Engine, key: QueueKeyOf): Promise<BackorderRow[]> {
+/**
+ * Open rows of one (product, warehouse) after `after` in queue order that carry an expected date,
+ * purchase order or estimate (the partial index of migration 004), parents left out.
+ */
+export async function carryingEstimates(
+  db: Db,
+  engine: Engine,
+  key: QueueKeyOf,
+  after: QueueCursor | null,
+): Promise<EstimateRow[]> {
+  const past = after ? sql`and ${afterCursor(after)}` : sql``;
   // SQLite without statistics prefers the queue indexes; name the small partial one.
   if (engine === 'sqlite') {
-    const r = await sql<BackorderRow>`select ${sql.join(columns.map((c) => sql.ref(c)))}
+    const r = await sql<EstimateRow>`select ${sql.join(estimateColumns.map((c) => sql.ref(c)))}
       from backorders indexed by backorders_estimated_idx
       where idaccount = ${key.idaccount} and idproduct = ${key.idproduct} and idwarehouse = ${key.idwarehouse}
-        and ${isOpen} and ${carriesEstimate} and has_parts = 0`.execute(db);
+        and ${isOpen} and ${carriesEstimate} and has_parts = 0 ${past}`.execute(db);
     return r.rows;
   }
-  return db
+  let q = db
     .selectFrom('backorders')
-    .select(columns)
+    .select(estimateColumns)
     .where('idaccount', '=', key.idaccount)
     .where('idproduct', '=', key.idproduct)
     .where('idwarehouse', '=', key.idwarehouse)
     .where(isOpen)
     .where(carriesEstimate)
-    .where('has_parts', '=', 0)
-    .execute();
+    .where('has_parts', '=', 0);
+  if (after) q = q.where(afterCursor(after));
+  return q.execute();
 }
 
 export interface UnnoticedRow {
