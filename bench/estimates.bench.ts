@@ -26,7 +26,8 @@ export async function run(engine: BenchEngine): Promise<void> {
     const { idwarehouse } = await services.catalog.createWarehouse(idaccount, { name: 'Bench' });
     const { idsupplier } = await services.catalog.createSupplier(idaccount, { name: 'Supplier' });
     const product = async (productcode: string) =>
-      (await services.catalog.createProduct(idaccount, { productcode, name: productcode, price: 1 })).idproduct;
+      (await services.catalog.createProduct(idaccount, { productcode, name: productcode, price: 1 }))
+        .idproduct;
     const [hot, cold] = [await product('HOT'), await product('COLD')];
     const t0 = performance.now();
     for (let k = 0; k < 10; k++) {
@@ -35,14 +36,19 @@ export async function run(engine: BenchEngine): Promise<void> {
       });
       await services.orders.process(idaccount, o.idorder);
     }
-    console.log(`seeded 10,000 waiting backorders of one product in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded 10,000 waiting backorders of one product in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     const change = async (idproduct: number, n: number) => {
       const times: number[] = [];
       for (let i = 0; i < n; i++)
         for (const by of [1, -1]) {
           const s = performance.now();
-          await services.stock.changeStock(idaccount, idproduct, idwarehouse, { change: by, reason: 'bench' });
+          await services.stock.changeStock(idaccount, idproduct, idwarehouse, {
+            change: by,
+            reason: 'bench',
+          });
           times.push(performance.now() - s);
         }
       return median(times);
