@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BACKORDER_STATUSES, type BackorderStatus } from '../src/domain/backorder-lifecycle.ts';
 import { describeEngines, type Client, type Response } from './harness.ts';
 import {
   addStock,
@@ -21,16 +22,8 @@ import {
 
 const nowMs = Date.parse('2030-01-01T08:00:00Z');
 
-const STATUSES = [
-  'pending',
-  'confirmed',
-  'in-production',
-  'in-transit',
-  'processed',
-  'fulfilled',
-  'cancelled',
-] as const;
-type Status = (typeof STATUSES)[number];
+const STATUSES = BACKORDER_STATUSES;
+type Status = BackorderStatus;
 
 /** A fresh backorder of 2 (its own product) brought to `status` through the API. */
 async function inStatus(c: Client, s: Shop, status: Status): Promise<{ b: any; idproduct: number }> {
