@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
 import { before, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
@@ -265,6 +266,18 @@ const label = (v: unknown) => {
   const s = JSON.stringify(v) ?? 'nothing';
   return s.length > 20 ? `${s.slice(0, 12)}...(${s.length})` : s;
 };
+
+/** Sends raw bytes to the server and answers everything it sends back before closing. */
+function rawExchange(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(raw));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', (err) => (answer ? resolve(answer) : reject(err)));
+  });
+}
 
 /** Random cases per round, rounds per engine; a case is one request plus one events read. */
 const FUZZ_RUNS = 100;
@@ -821,6 +834,35 @@ describeEngines('API robustness', (t) => {
       const res = await c.request('GET', url);
       assert.deepEqual(problemsOf(url, res), []);
       assert.ok(res.status >= 400 && res.status < 500, `${url}: ${res.status}`);
+    }
+  });
+
+  test('when the HTTP request itself is malformed or its headers too large, then a Picqer error from the real server', async () => {
+    const app = await buildApp({ services: t().services, rateLimitPerMinute: 1000 });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const cases: [string, string, number][] = [
+        ['a garbage request line', 'NOT HTTP AT ALL\r\n\r\n', 400],
+        ['a bad header', 'GET /api/v1/products HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 400],
+        [
+          'headers over the limit',
+          `GET /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+          431,
+        ],
+      ];
+      for (const [what, raw, status] of cases) {
+        const answer = await rawExchange(port, raw);
+        const [head = '', body = ''] = answer.split('\r\n\r\n');
+        assert.match(head, new RegExp(`^HTTP/1.1 ${status} `), `${what}: ${answer.slice(0, 200)}`);
+        assert.deepEqual(
+          Object.keys(JSON.parse(body)).sort(),
+          ['error', 'error_code', 'error_message'],
+          what,
+        );
+      }
+    } finally {
+      await app.close();
     }
   });
 

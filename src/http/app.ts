@@ -6,6 +6,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { invalid } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
 import { registerAuth } from './auth.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { errorBody, registerErrorHandler } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
@@ -49,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    clientErrorHandler,
     // The router refuses some URLs before any route or error handler runs (a path segment over
     // maxParamLength, bad percent-encoding); those answer in Picqer's format too.
     frameworkErrors: (err, _request, reply) => {
