@@ -23,6 +23,25 @@ export async function nextNumber(trx: Trx, idaccount: number, name: string): Pro
 }
 
 /**
+ * `count` consecutive running numbers of `name` in one statement (a block, as if nextNumber ran
+ * `count` times); answers the first.
+ *
+ * @example
+ * const first = await nextNumbers(trx, idaccount, 'picklistid', 3); // 7 -> numbers 7, 8, 9
+ */
+export async function nextNumbers(trx: Trx, idaccount: number, name: string, count: number): Promise<number> {
+  const row = await trx
+    .insertInto('counters')
+    .values({ idaccount, name, value: count })
+    .onConflict((oc) =>
+      oc.columns(['idaccount', 'name']).doUpdateSet((eb) => ({ value: eb('counters.value', '+', count) })),
+    )
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(row.value) - count + 1;
+}
+
+/**
  * Picqer's human numbers: the year followed by the running number padded to four digits
  * ("20260001"); past 9999 the number simply grows ("202610000").
  */

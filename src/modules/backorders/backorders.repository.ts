@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { BackordersTable } from '../../db/schema.ts';
 import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
 
 /** All SQL of backorders. */
@@ -187,6 +188,30 @@ export async function openOfOrder(
   return engine ? forUpdate(engine, q).execute() : q.execute();
 }
 
+/**
+ * Open backorders of several orders, by id; locked (in id order) when a transaction and engine are
+ * given.
+ */
+export async function openOfOrders(
+  db: Db,
+  engine: Engine | undefined,
+  idaccount: number,
+  idorders: readonly number[],
+): Promise<BackorderRow[]> {
+  const rows: BackorderRow[] = [];
+  for (let i = 0; i < idorders.length; i += 5000) {
+    const q = db
+      .selectFrom('backorders')
+      .select(columns)
+      .where('idaccount', '=', idaccount)
+      .where('idorder', 'in', idorders.slice(i, i + 5000))
+      .where(isOpen)
+      .orderBy('idbackorder');
+    rows.push(...(await (engine ? forUpdate(engine, q).execute() : q.execute())));
+  }
+  return rows;
+}
+
 export async function allOfOrder(db: Db, idaccount: number, idorder: number): Promise<BackorderRow[]> {
   return db
     .selectFrom('backorders')
@@ -335,16 +360,6 @@ export async function heldStock(
   return rows.map((r) => ({ idproduct: r.idproduct, idwarehouse: r.idwarehouse, held: Number(r.held) }));
 }
 
-export async function setPicklist(trx: Trx, idaccount: number, ids: readonly number[], idpicklist: number) {
-  if (ids.length === 0) return;
-  await trx
-    .updateTable('backorders')
-    .set({ idpicklist })
-    .where('idaccount', '=', idaccount)
-    .where('idbackorder', 'in', ids)
-    .execute();
-}
-
 export type BackorderPatch = Partial<Omit<BackordersTable, 'idaccount' | 'idbackorder'>>;
 
 export async function updateBackorder(
@@ -359,6 +374,26 @@ export async function updateBackorder(
     .where('idaccount', '=', idaccount)
     .where('idbackorder', '=', idbackorder)
     .execute();
+}
+
+/**
+ * Whole backorders go onto picklists (processing): status processed, nothing assigned any more,
+ * pointing at their picklist. Many in one statement per chunk.
+ */
+export async function setProcessed(
+  trx: Trx,
+  idaccount: number,
+  rows: readonly { idbackorder: number; idpicklist: number }[],
+  now: string,
+) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const d = integerValues(rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => [r.idbackorder, r.idpicklist]));
+    await sql`with d (idbackorder, idpicklist) as ${d}
+      update backorders set status = 'processed', idpicklist = d.idpicklist, amount_available = 0,
+        updated_at = ${now}
+      from d
+      where backorders.idaccount = ${idaccount} and backorders.idbackorder = d.idbackorder`.execute(trx);
+  }
 }
 
 /** Relative change of amount (and of amount_available with it). */

@@ -274,6 +274,37 @@ export function createBackordersService(deps: {
     }
   }
 
+  /**
+   * Assignment after processing, for many queues at once. Processing takes only assigned units (they
+   * move from amount_available onto picklist reservations, pool and queue shrink alike), so a queue
+   * that was assigned before is still assigned as the rule wants: what its rows hold adds up to
+   * min(pool, what waits). One read sums what the rows of every queue hold; only a queue where that
+   * sum disagrees is assigned again (and its estimates refreshed). The others keep their expected
+   * dates as well: stock-covered amounts consume no purchase-order supply
+   * (domain/expected-dates.ts), so the rows left waiting need exactly what they needed before.
+   */
+  async function assignAfterProcessingInTrx(
+    trx: Trx,
+    idaccount: number,
+    keys: readonly LevelKeyPair[],
+  ): Promise<void> {
+    const levels = [...(await stock.lockLevelsInTrx(trx, idaccount, keys)).values()].filter(
+      (l) => l.reserved_backorders > 0,
+    );
+    const held = new Map(
+      (await repo.heldStock(trx, engine, idaccount, [...new Set(levels.map((l) => l.idproduct))])).map(
+        (h) => [pairKey(h), h.held],
+      ),
+    );
+    await assignKeysInTrx(
+      trx,
+      idaccount,
+      levels.filter(
+        (l) => (held.get(pairKey(l)) ?? 0) !== Math.min(assignablePool(l), l.reserved_backorders),
+      ),
+    );
+  }
+
   /** Assignment for several (product, warehouse) pairs, in lock order. */
   async function assignKeysInTrx(trx: Trx, idaccount: number, keys: readonly LevelKeyPair[]): Promise<void> {
     for (const k of uniqueKeys(keys)) await assignInTrx(trx, idaccount, k.idproduct, k.idwarehouse);
@@ -354,31 +385,31 @@ export function createBackordersService(deps: {
   }
 
   /**
-   * Moves `take` units of an open backorder onto a picklist. The whole backorder: the row itself
-   * becomes 'processed'. Part of it: a new 'processed' row with the taken amount splits off (same
-   * order line, priority and creation time) and the original keeps waiting with the rest.
-   * Returns the processed row's id (the picklist line points at it).
+   * Moves units of open backorders onto picklists (`take` units of each `row`, onto `idpicklist`).
+   * The whole backorder: the row itself becomes 'processed'. Part of it: a new 'processed' row
+   * with the taken amount splits off (same order line, priority and creation time) and the
+   * original keeps waiting with the rest. Answers the processed row's id per backorder (the
+   * picklist lines point at them). Made for batches: whole takes in one statement,
+   * reservedbackorders written in one statement for all levels.
    */
-  async function takeInTrx(
+  async function takeManyInTrx(
     trx: Trx,
     idaccount: number,
-    row: BackorderRow,
-    take: number,
-    idpicklist: number | null,
-  ): Promise<number> {
+    takes: readonly { row: BackorderRow; take: number; idpicklist: number }[],
+  ): Promise<Map<number, number>> {
     const at = now();
-    let id = row.idbackorder;
-    if (take >= row.amount) {
-      await repo.updateBackorder(trx, idaccount, row.idbackorder, {
-        status: 'processed',
-        idpicklist,
-        amount_available: 0,
-        updated_at: at,
-      });
-      take = row.amount;
-    } else {
+    const processed = new Map<number, number>();
+    const whole = takes.filter((t) => t.take >= t.row.amount);
+    await repo.setProcessed(
+      trx,
+      idaccount,
+      whole.map((t) => ({ idbackorder: t.row.idbackorder, idpicklist: t.idpicklist })),
+      at,
+    );
+    for (const t of whole) processed.set(t.row.idbackorder, t.row.idbackorder);
+    for (const { row, take, idpicklist } of takes.filter((t) => t.take < t.row.amount)) {
       await repo.shrinkBackorder(trx, idaccount, row.idbackorder, take, at);
-      id = await repo.insertBackorder(trx, {
+      const id = await repo.insertBackorder(trx, {
         idaccount,
         idorder: row.idorder,
         idorder_product: row.idorder_product,
@@ -398,21 +429,29 @@ export function createBackordersService(deps: {
         created_at: row.created_at,
         updated_at: at,
       });
+      processed.set(row.idbackorder, id);
     }
     // The units move from reservedbackorders to reservedpicklists in this transaction (the
-    // caller reserves the picklist line): free stock does not change, so no free stock event.
-    await adjustReserved(trx, idaccount, row, -take, { freeStockUnchanged: row.has_parts !== 1 });
-    return id;
-  }
-
-  /** Points processed backorders at the picklist that ships them (created after the take). */
-  async function attachToPicklistInTrx(
-    trx: Trx,
-    idaccount: number,
-    ids: readonly number[],
-    idpicklist: number,
-  ) {
-    await repo.setPicklist(trx, idaccount, ids, idpicklist);
+    // caller reserves the picklist lines): free stock does not change, so no free stock event.
+    // A composition's parent reserves nothing on a picklist: its level's free stock does change.
+    const perLevel = new Map<string, { key: LevelKeyPair; delta: number }>();
+    for (const { row, take } of takes) {
+      const taken = Math.min(take, row.amount);
+      if (row.has_parts === 1) {
+        await adjustReserved(trx, idaccount, row, -taken);
+        continue;
+      }
+      const k = pairKey(row);
+      const key = { idproduct: row.idproduct, idwarehouse: row.idwarehouse };
+      perLevel.set(k, { key, delta: (perLevel.get(k)?.delta ?? 0) - taken });
+    }
+    await stock.adjustReservedManyInTrx(
+      trx,
+      idaccount,
+      [...perLevel.values()].map(({ key, delta }) => ({ ...key, reserved_backorders: delta })),
+      { freeStockUnchanged: true },
+    );
+    return processed;
   }
 
   /** A processed backorder waits again (its picklist was cancelled, or closed without picking it). */
@@ -577,8 +616,8 @@ export function createBackordersService(deps: {
     assignInTrx,
     assignKeysInTrx,
     createInTrx,
-    takeInTrx,
-    attachToPicklistInTrx,
+    takeManyInTrx,
+    assignAfterProcessingInTrx,
     reopenInTrx,
     settleInTrx,
     cancelInTrx,
@@ -595,6 +634,9 @@ export function createBackordersService(deps: {
     /** Open backorders of an order; locked when inside a transaction (levels first!). */
     openOfOrder: (db: Db, idaccount: number, idorder: number, lock: boolean) =>
       repo.openOfOrder(db, lock ? engine : undefined, idaccount, idorder),
+    /** Open backorders of several orders, by id; locked when inside a transaction (levels first!). */
+    openOfOrders: (db: Db, idaccount: number, idorders: readonly number[], lock: boolean) =>
+      repo.openOfOrders(db, lock ? engine : undefined, idaccount, idorders),
     ofPicklist: (db: Db, idaccount: number, idpicklist: number) => repo.ofPicklist(db, idaccount, idpicklist),
     heldStock: (db: Db, idaccount: number, idproducts: readonly number[]) =>
       repo.heldStock(db, engine, idaccount, idproducts),

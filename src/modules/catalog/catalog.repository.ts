@@ -175,6 +175,21 @@ export async function findProduct(db: Db, idaccount: number, idproduct: number) 
     .executeTakeFirst();
 }
 
+/** Several products by id (those that exist), for answers that show many. */
+export async function findProducts(db: Db, idaccount: number, idproducts: readonly number[]) {
+  const rows = [];
+  for (let i = 0; i < idproducts.length; i += 5000)
+    rows.push(
+      ...(await db
+        .selectFrom('products')
+        .selectAll()
+        .where('idaccount', '=', idaccount)
+        .where('idproduct', 'in', idproducts.slice(i, i + 5000))
+        .execute()),
+    );
+  return rows;
+}
+
 /** Reads and locks a product row: shared by stock changes, for update by a change of its type. */
 export async function lockProduct(
   trx: Trx,

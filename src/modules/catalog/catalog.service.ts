@@ -209,6 +209,14 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
 
   return {
     requireProduct,
+    /** Several products by id, in one read; a missing one is a 404 like requireProduct. */
+    async requireProducts(db: Db, idaccount: number, idproducts: readonly number[]) {
+      const ids = [...new Set(idproducts)];
+      const found = new Map((await repo.findProducts(db, idaccount, ids)).map((p) => [p.idproduct, p]));
+      const missing = ids.find((id) => !found.has(id));
+      if (missing !== undefined) throw notFound('Product', missing);
+      return found;
+    },
     requireWarehouse,
     requireLocation,
     /** Called once by the composition root: the stock service answers the catalog's stock questions. */

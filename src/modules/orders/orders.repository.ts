@@ -88,6 +88,28 @@ export async function lockOrder(
   ).executeTakeFirst();
 }
 
+/**
+ * Locks several order rows in id order (a locking SELECT with ORDER BY locks in its output order on
+ * PostgreSQL), so batches that share orders queue instead of deadlocking.
+ */
+export async function lockOrders(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  idorders: readonly number[],
+): Promise<OrderRow[]> {
+  if (idorders.length === 0) return [];
+  return forUpdate(
+    engine,
+    trx
+      .selectFrom('orders')
+      .select(columns)
+      .where('idaccount', '=', idaccount)
+      .where('idorder', 'in', idorders)
+      .orderBy('idorder'),
+  ).execute();
+}
+
 export interface OrderFilter {
   status?: string | undefined;
   idcustomer?: number | undefined;

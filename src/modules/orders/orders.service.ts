@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { formatRunningNumber, nextNumber } from '../../db/counters.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { groupBy } from '../../domain/collections.ts';
 import { planBackorderProcessing } from '../../domain/backorder-processing.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import {
@@ -43,8 +44,13 @@ const CANCELLABLE = ['concept', 'expected', 'processing', 'paused'];
 const STOCKED_TYPES = ['normal', 'composition_with_stock'];
 
 const bool = (b: boolean) => (b ? 1 : 0);
-/** Orders processed side by side by POST /backorders/process on PostgreSQL. */
-const PROCESS_ALL_CONCURRENCY = 4;
+
+/**
+ * POST /backorders/process: orders per transaction (about ten times as many backorders; sized so
+ * a batch holds its locks for a fraction of a second), and batches side by side on PostgreSQL.
+ */
+const PROCESS_ALL_BATCH = 100;
+const PROCESS_ALL_CONCURRENCY = 1;
 const lineAmountMessage = 'Amount cannot be changed when order is processed already.';
 const lineRemoveMessage = 'Product cannot be removed when order is processed';
 
@@ -496,47 +502,60 @@ export function createOrdersService(deps: {
   }
 
   /**
-   * Turns an order's available backorders into picklists (one per warehouse), by the domain's
-   * rules for partial delivery and compositions. `strict`: an order that is not processing is an
-   * error (single-order endpoint) rather than skipped (process all). `only`: just these backorders
-   * (with their composition parts), as the fulfill action asks.
+   * Turns the available backorders of orders into picklists (one per order and warehouse), by the
+   * domain's rules for partial delivery and compositions. Several orders in one transaction (POST
+   * /backorders/process runs batches): the orders are locked in id order, then every level of
+   * their open backorders (one sorted statement), then the backorders; the writes are batched
+   * across the orders. `strict`: an order that is not processing is an error (single-order
+   * endpoint) rather than skipped (process all). `only`: just these backorders (with their
+   * composition parts), as the fulfill action asks.
    */
-  async function processBackordersInTrx(
+  async function processBackordersOfOrdersInTrx(
     trx: Trx,
     idaccount: number,
-    idorder: number,
+    idorders: readonly number[],
     strict: boolean,
     only?: ReadonlySet<number>,
   ) {
-    const order = await lockOrderInTrx(trx, idaccount, idorder);
-    if (order.status !== 'processing') {
-      if (!strict) return [];
-      throw invalidState(
-        order.status === 'paused'
-          ? `Order ${idorder} is paused: resume it before processing its backorders`
-          : `Order ${idorder} is ${order.status}; only the backorders of a processing order can be processed`,
-      );
-    }
-    const unlocked = await backorders.openOfOrder(trx, idaccount, idorder, false);
+    const locked = await repo.lockOrders(trx, engine, idaccount, idorders);
+    if (strict)
+      for (const idorder of idorders) {
+        const order = locked.find((o) => o.idorder === idorder);
+        if (!order) throw notFound('Order', idorder);
+        if (order.status !== 'processing')
+          throw invalidState(
+            order.status === 'paused'
+              ? `Order ${idorder} is paused: resume it before processing its backorders`
+              : `Order ${idorder} is ${order.status}; only the backorders of a processing order can be processed`,
+          );
+      }
+    const orders = locked.filter((o) => o.status === 'processing');
+    const ids = orders.map((o) => o.idorder);
+    const unlocked = await backorders.openOfOrders(trx, idaccount, ids, false);
     if (unlocked.length === 0) return [];
     await stock.lockLevelsInTrx(trx, idaccount, uniqueKeys(unlocked));
-    const rows = (await backorders.openOfOrder(trx, idaccount, idorder, true)).filter(
+    const rows = (await backorders.openOfOrders(trx, idaccount, ids, true)).filter(
       (r) =>
         !only ||
         only.has(r.idbackorder) ||
         (r.part_of_idbackorder !== null && only.has(r.part_of_idbackorder)),
     );
-    const plan = planBackorderProcessing({
-      idorder,
-      partialdelivery: order.partialdelivery === 1,
-      backorders: rows.map((r) => ({ ...r, has_parts: r.has_parts === 1 })),
-    });
+    const rowsOf = groupBy(rows, (r) => r.idorder);
+    const plan = orders.flatMap((order) =>
+      planBackorderProcessing({
+        idorder: order.idorder,
+        partialdelivery: order.partialdelivery === 1,
+        backorders: (rowsOf.get(order.idorder) ?? []).map((r) => ({ ...r, has_parts: r.has_parts === 1 })),
+      }),
+    );
     if (plan.length === 0) return [];
-    const lines = await repo.linesOf(trx, idaccount, [idorder]);
+    const lines = await repo.linesOf(trx, idaccount, [...new Set(plan.map((p) => p.idorder))]);
     const lineOf = new Map(lines.map((l) => [l.idorder_product, l]));
+    const partLines = groupBy(lines, (l) => l.partof_idorder_product);
     const byId = new Map(rows.map((r) => [r.idbackorder, r]));
-    const created = [];
-    for (const p of plan) {
+    const partsOf = groupBy(rows, (r) => r.part_of_idbackorder);
+    const customerOf = new Map(orders.map((o) => [o.idorder, o.idcustomer]));
+    const picks = plan.map((p) => {
       const takes = new Map(p.takes.map((t) => [t.idbackorder, t.amount]));
       const heads = p.takes
         .map((t) => byId.get(t.idbackorder)!)
@@ -544,7 +563,7 @@ export function createOrdersService(deps: {
       const pickLines: PicklistLineInput[] = [];
       const processed: { row: BackorderRow; take: number }[] = [];
       for (const head of heads) {
-        const group = [head, ...rows.filter((r) => r.part_of_idbackorder === head.idbackorder)];
+        const group = [head, ...(partsOf.get(head.idbackorder) ?? [])];
         const parentLine = lineOf.get(head.idorder_product)!;
         for (const r of group) {
           const take = takes.get(r.idbackorder);
@@ -565,10 +584,8 @@ export function createOrdersService(deps: {
         }
         // Unlimited parts of a composition never waited: they ship with it.
         if (head.has_parts === 1)
-          for (const part of lines.filter(
-            (l) =>
-              l.partof_idorder_product === head.idorder_product &&
-              !group.some((r) => r.idorder_product === l.idorder_product),
+          for (const part of (partLines.get(head.idorder_product) ?? []).filter(
+            (l) => !group.some((r) => r.idorder_product === l.idorder_product),
           ))
             pickLines.push({
               idorder_product: part.idorder_product,
@@ -582,24 +599,48 @@ export function createOrdersService(deps: {
               idbackorder: null,
             });
       }
-      // Processed rows first (a partial take splits off a new row the picklist line points at).
-      const processedIds = new Map<number, number>();
-      for (const { row, take } of processed)
-        processedIds.set(row.idbackorder, await backorders.takeInTrx(trx, idaccount, row, take, null));
-      const view = await picklists.createInTrx(trx, idaccount, {
-        idorder,
-        idcustomer: order.idcustomer,
+      return { p, pickLines, processed };
+    });
+    // The picklists first, then the processed rows point at them (a partial take splits off a
+    // new row), then the lines point at the processed rows.
+    const opened = await picklists.openManyInTrx(
+      trx,
+      idaccount,
+      picks.map(({ p }) => ({
+        idorder: p.idorder,
+        idcustomer: customerOf.get(p.idorder) ?? null,
         idwarehouse: p.idwarehouse,
-        lines: pickLines.map((l) => ({
+      })),
+    );
+    const processedIds = await backorders.takeManyInTrx(
+      trx,
+      idaccount,
+      picks.flatMap((x, i) => x.processed.map((t) => ({ ...t, idpicklist: opened[i]!.idpicklist }))),
+    );
+    const created = await picklists.fillManyInTrx(
+      trx,
+      idaccount,
+      opened.map((picklist, i) => ({
+        picklist,
+        lines: picks[i]!.pickLines.map((l) => ({
           ...l,
           idbackorder: l.idbackorder === null ? null : processedIds.get(l.idbackorder)!,
         })),
-      });
-      await backorders.attachToPicklistInTrx(trx, idaccount, [...processedIds.values()], view.idpicklist);
-      created.push(view);
-    }
-    await backorders.assignKeysInTrx(trx, idaccount, uniqueKeys(rows));
+      })),
+    );
+    await backorders.assignAfterProcessingInTrx(trx, idaccount, uniqueKeys(rows));
     return created;
+  }
+
+  /** One order's backorders (see processBackordersOfOrdersInTrx). */
+  async function processBackordersInTrx(
+    trx: Trx,
+    idaccount: number,
+    idorder: number,
+    strict: boolean,
+    only?: ReadonlySet<number>,
+  ) {
+    return processBackordersOfOrdersInTrx(trx, idaccount, [idorder], strict, only);
   }
 
   // Use cases
@@ -901,24 +942,29 @@ export function createOrdersService(deps: {
       tx((trx) => processBackordersInTrx(trx, idaccount, idorder, true)),
 
     /**
-     * POST /backorders/process: every order with stock assigned to its backorders, one short
-     * transaction per order (each order's picklists appear atomically; a busy account is not
-     * blocked for the whole run). Only orders holding stock are visited, so the cost follows what
-     * can ship, not the number of waiting backorders.
+     * POST /backorders/process: every order with stock assigned to its backorders, in batches of
+     * orders, one transaction per batch (each batch's picklists appear atomically; a busy account
+     * is blocked one batch at a time, not for the whole run). Only orders holding stock are
+     * visited, so the cost follows what can ship, not how much waits.
      */
     async processAllBackorders(idaccount: number) {
-      const created: Awaited<ReturnType<typeof processBackordersInTrx>>[] = [];
+      const created: Awaited<ReturnType<typeof processBackordersOfOrdersInTrx>>[] = [];
       let after = 0;
       for (;;) {
         const ids = await backorders.ordersWithAvailable(handle.db, idaccount, after, 1000);
-        // A few orders at a time on PostgreSQL (their transactions lock their levels in the same
-        // sorted order, so they queue rather than deadlock); SQLite runs them one by one anyway.
+        const batches: number[][] = [];
+        for (let i = 0; i < ids.length; i += PROCESS_ALL_BATCH)
+          batches.push(ids.slice(i, i + PROCESS_ALL_BATCH));
+        // On PostgreSQL a few batches side by side (their transactions lock orders, then levels,
+        // in the same sorted order, so they queue rather than deadlock); SQLite runs one at a time.
         let next = 0;
-        const results = new Array<(typeof created)[number]>(ids.length);
+        const results = new Array<(typeof created)[number]>(batches.length);
         const worker = async () => {
-          while (next < ids.length) {
+          while (next < batches.length) {
             const i = next++;
-            results[i] = await tx((trx) => processBackordersInTrx(trx, idaccount, ids[i]!, false));
+            results[i] = await tx((trx) =>
+              processBackordersOfOrdersInTrx(trx, idaccount, batches[i]!, false),
+            );
           }
         };
         await Promise.all(

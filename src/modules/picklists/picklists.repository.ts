@@ -37,21 +37,52 @@ const lineColumns = [
   'partof_idpicklist_product',
 ] as const;
 
-export async function insertPicklist(trx: Trx, row: Omit<PicklistsTable, 'idpicklist'>): Promise<number> {
-  const r = await trx.insertInto('picklists').values(row).returning('idpicklist').executeTakeFirstOrThrow();
-  return r.idpicklist;
+/** Rows per multi-row INSERT: well below the engines' parameter limits (SQLite 32,766). */
+const ROWS_PER_INSERT = 1000;
+
+/** Inserts several picklists in one statement; answers their ids by picklistid (unique per account). */
+export async function insertPicklists(
+  trx: Trx,
+  rows: readonly Omit<PicklistsTable, 'idpicklist'>[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const out = await trx
+      .insertInto('picklists')
+      .values(rows.slice(i, i + ROWS_PER_INSERT))
+      .returning(['idpicklist', 'picklistid'])
+      .execute();
+    for (const r of out) ids.set(r.picklistid, r.idpicklist);
+  }
+  return ids;
 }
 
-export async function insertLine(
+/** The key of a picklist line in an insert of several: its picklist, order line and backorder. */
+export const lineKey = (l: {
+  idpicklist: number;
+  idorder_product: number | null;
+  idbackorder: number | null;
+}) => `${l.idpicklist}:${l.idorder_product}:${l.idbackorder ?? ''}`;
+
+/**
+ * Inserts several picklist lines in one statement (per chunk); answers their ids by lineKey. The
+ * order of RETURNING rows is not guaranteed, hence the key; lines that share a key cannot be told
+ * apart (the caller only looks up lines whose key is unique).
+ */
+export async function insertLines(
   trx: Trx,
-  row: Omit<PicklistProductsTable, 'idpicklist_product'>,
-): Promise<number> {
-  const r = await trx
-    .insertInto('picklist_products')
-    .values(row)
-    .returning('idpicklist_product')
-    .executeTakeFirstOrThrow();
-  return r.idpicklist_product;
+  rows: readonly Omit<PicklistProductsTable, 'idpicklist_product'>[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const out = await trx
+      .insertInto('picklist_products')
+      .values(rows.slice(i, i + ROWS_PER_INSERT))
+      .returning(['idpicklist_product', 'idpicklist', 'idorder_product', 'idbackorder'])
+      .execute();
+    for (const r of out) ids.set(lineKey(r), r.idpicklist_product);
+  }
+  return ids;
 }
 
 export async function findPicklist(
@@ -136,15 +167,19 @@ export async function linesOf(
  * picklist answer; only the stock service writes them).
  */
 export async function pickLocationsOf(db: Db, idaccount: number, idlines: readonly number[]) {
-  if (idlines.length === 0) return [];
-  return db
-    .selectFrom('picklist_locations')
-    .select(['idpicklist_product', 'slot', 'amount'])
-    .where('idaccount', '=', idaccount)
-    .where('idpicklist_product', 'in', idlines)
-    .orderBy('idpicklist_product')
-    .orderBy('slot')
-    .execute();
+  const rows = [];
+  for (let i = 0; i < idlines.length; i += 5000)
+    rows.push(
+      ...(await db
+        .selectFrom('picklist_locations')
+        .select(['idpicklist_product', 'slot', 'amount'])
+        .where('idaccount', '=', idaccount)
+        .where('idpicklist_product', 'in', idlines.slice(i, i + 5000))
+        .orderBy('idpicklist_product')
+        .orderBy('slot')
+        .execute()),
+    );
+  return rows;
 }
 
 export async function setPicked(

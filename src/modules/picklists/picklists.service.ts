@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { nextNumber, formatRunningNumber } from '../../db/counters.ts';
+import { formatRunningNumber, nextNumbers } from '../../db/counters.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalidState, notFound } from '../../domain/errors.ts';
+import { groupBy } from '../../domain/collections.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
 import type { BackorderRow, BackordersService, LevelKeyPair } from '../backorders/backorders.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -30,6 +31,14 @@ export interface PicklistLineInput {
   partof_idorder_product: number | null;
   /** The processed backorder this line ships. */
   idbackorder: number | null;
+}
+
+/** A picklist to create: for an order, in one warehouse. */
+export interface NewPicklist {
+  idorder: number;
+  idcustomer: number | null;
+  idwarehouse: number;
+  lines: readonly PicklistLineInput[];
 }
 
 /** What the picklists need from the orders module, wired late (orders depend on picklists). */
@@ -72,14 +81,19 @@ export function createPicklistsService(deps: {
       idaccount,
       lines.map((l) => l.idpicklist_product),
     );
-    const products = new Map<number, { productcode: string }>();
-    for (const id of new Set(lines.map((l) => l.idproduct)))
-      products.set(id, await catalog.requireProduct(db, idaccount, id));
+    const products = await catalog.requireProducts(
+      db,
+      idaccount,
+      lines.map((l) => l.idproduct),
+    );
     const names = new Map<number, string>();
     for (const w of new Set(picklists.map((p) => p.idwarehouse)))
       for (const l of await catalog.locationsOfWarehouse(db, idaccount, w)) names.set(l.idlocation, l.name);
+    // Grouped once: a batch of picklists has thousands of lines.
+    const linesOf = groupBy(lines, (l) => l.idpicklist);
+    const locationsOf = groupBy(locations, (x) => x.idpicklist_product);
     return picklists.map((p) => {
-      const mine = lines.filter((l) => l.idpicklist === p.idpicklist);
+      const mine = linesOf.get(p.idpicklist) ?? [];
       const counted = mine.filter((l) => l.has_parts === 0);
       return {
         idpicklist: p.idpicklist,
@@ -104,8 +118,8 @@ export function createPicklistsService(deps: {
           amount_picked: l.amount_picked,
           has_parts: l.has_parts === 1,
           partof_idpicklist_product: l.partof_idpicklist_product,
-          pick_locations: locations
-            .filter((x) => x.idpicklist_product === l.idpicklist_product && x.amount > 0)
+          pick_locations: (locationsOf.get(l.idpicklist_product) ?? [])
+            .filter((x) => x.amount > 0)
             .map((x) => ({
               idlocation: stock.slotToLocation(x.slot),
               name: x.slot === 0 ? null : (names.get(x.slot) ?? null),
@@ -123,61 +137,115 @@ export function createPicklistsService(deps: {
   }
 
   /**
-   * Creates a picklist for an order in one warehouse and reserves its stocked lines at concrete
-   * locations. The caller has locked the order and every level, and checked that the stock is
-   * there (reservePickInTrx fails otherwise).
+   * Opens picklists (each for an order in one warehouse): their numbers and rows, no lines yet.
+   * The first half of creating picklists; fillManyInTrx adds the lines. Processing backorders
+   * needs the picklist ids before the lines, to point the processed backorders at them in the same
+   * write that marks them processed. One statement for the numbers, one for the rows.
    */
-  async function createInTrx(
+  async function openManyInTrx(
     trx: Trx,
     idaccount: number,
-    input: {
-      idorder: number;
-      idcustomer: number | null;
-      idwarehouse: number;
-      lines: readonly PicklistLineInput[];
-    },
-  ) {
+    heads: readonly Omit<NewPicklist, 'lines'>[],
+  ): Promise<repo.PicklistRow[]> {
+    if (heads.length === 0) return [];
     const at = now();
-    const n = await nextNumber(trx, idaccount, 'picklistid');
-    const idpicklist = await repo.insertPicklist(trx, {
-      idaccount,
-      picklistid: formatRunningNumber(clock().getUTCFullYear(), n),
-      idorder: input.idorder,
-      idcustomer: input.idcustomer,
-      idwarehouse: input.idwarehouse,
+    const year = clock().getUTCFullYear();
+    const first = await nextNumbers(trx, idaccount, 'picklistid', heads.length);
+    const rows: repo.PicklistRow[] = heads.map((head, i) => ({
+      idpicklist: 0,
+      picklistid: formatRunningNumber(year, first + i),
+      idorder: head.idorder,
+      idcustomer: head.idcustomer,
+      idwarehouse: head.idwarehouse,
       status: 'new',
       closed_at: null,
       created: at,
       updated: at,
-    });
-    const parentLine = new Map<number, number>();
-    for (const l of input.lines) {
-      const id = await repo.insertLine(trx, {
-        idaccount,
-        idpicklist,
-        idorder_product: l.idorder_product,
-        idproduct: l.idproduct,
-        idbackorder: l.idbackorder,
-        name: l.name,
-        price: l.price,
-        amount: l.amount,
-        amount_picked: 0,
-        has_parts: l.has_parts ? 1 : 0,
-        partof_idpicklist_product:
-          l.partof_idorder_product === null ? null : (parentLine.get(l.partof_idorder_product) ?? null),
+    }));
+    const ids = await repo.insertPicklists(
+      trx,
+      rows.map(({ idpicklist: _, ...r }) => ({ idaccount, ...r })),
+    );
+    return rows.map((r) => ({ ...r, idpicklist: ids.get(r.picklistid)! }));
+  }
+
+  /**
+   * Adds the lines of opened picklists and reserves their stocked lines at concrete locations, then
+   * emits picklists.created. The caller has locked the orders and every level, and checked that
+   * the stock is there (reservePicksInTrx fails otherwise). Made for batches: one statement for the
+   * lines (composition lines first: their parts point at them) and one for the reservations,
+   * whatever the number of picklists. Answers the picklists in the order given.
+   */
+  async function fillManyInTrx(
+    trx: Trx,
+    idaccount: number,
+    picklists: readonly { picklist: repo.PicklistRow; lines: readonly PicklistLineInput[] }[],
+  ) {
+    const rows = picklists.map((x) => x.picklist);
+    // A part points at the composition line of its order line listed last before it.
+    const lines = rows.flatMap((p, i) => {
+      const parents = new Map<number, PicklistLineInput>();
+      return picklists[i]!.lines.map((l) => {
+        const parent = l.partof_idorder_product === null ? null : parents.get(l.partof_idorder_product);
+        if (l.has_parts) parents.set(l.idorder_product, l);
+        return { idpicklist: p.idpicklist, idwarehouse: p.idwarehouse, l, parent: parent ?? null };
       });
-      if (l.has_parts) parentLine.set(l.idorder_product, id);
-      if (l.reserve)
-        await stock.reservePickInTrx(trx, idaccount, {
-          idproduct: l.idproduct,
-          idwarehouse: input.idwarehouse,
-          idpicklist_product: id,
-          amount: l.amount,
-        });
-    }
-    const view = await viewOf(trx, idaccount, idpicklist);
-    await events.emit(trx, idaccount, 'picklists.created', 'picklist', idpicklist, view);
-    return view;
+    });
+    const keyOf = (x: { idpicklist: number; l: PicklistLineInput }) =>
+      repo.lineKey({ idpicklist: x.idpicklist, ...x.l });
+    const needed = lines.filter((x) => x.l.reserve || x.l.has_parts).map(keyOf);
+    if (new Set(needed).size !== needed.length)
+      throw new Error(
+        'picklists: two lines to reserve or to hold parts share picklist, order line and backorder',
+      );
+    const toRow = (x: (typeof lines)[number], partof: number | null) => ({
+      idaccount,
+      idpicklist: x.idpicklist,
+      idorder_product: x.l.idorder_product,
+      idproduct: x.l.idproduct,
+      idbackorder: x.l.idbackorder,
+      name: x.l.name,
+      price: x.l.price,
+      amount: x.l.amount,
+      amount_picked: 0,
+      has_parts: x.l.has_parts ? 1 : 0,
+      partof_idpicklist_product: partof,
+    });
+    const lineIds = await repo.insertLines(
+      trx,
+      lines.filter((x) => x.parent === null).map((x) => toRow(x, null)),
+    );
+    const partIds = await repo.insertLines(
+      trx,
+      lines
+        .filter((x) => x.parent !== null)
+        .map((x) => toRow(x, lineIds.get(repo.lineKey({ idpicklist: x.idpicklist, ...x.parent! }))!)),
+    );
+    await stock.reservePicksInTrx(
+      trx,
+      idaccount,
+      lines
+        .filter((x) => x.l.reserve)
+        .map((x) => ({
+          idproduct: x.l.idproduct,
+          idwarehouse: x.idwarehouse,
+          idpicklist_product: (lineIds.get(keyOf(x)) ?? partIds.get(keyOf(x)))!,
+          amount: x.l.amount,
+        })),
+    );
+    const created = await views(trx, idaccount, rows);
+    for (const view of created)
+      await events.emit(trx, idaccount, 'picklists.created', 'picklist', view.idpicklist, view);
+    return created;
+  }
+
+  /**
+   * Creates a picklist for an order in one warehouse and reserves its stocked lines (openManyInTrx,
+   * then fillManyInTrx).
+   */
+  async function createInTrx(trx: Trx, idaccount: number, input: NewPicklist) {
+    const [picklist] = await openManyInTrx(trx, idaccount, [input]);
+    return (await fillManyInTrx(trx, idaccount, [{ picklist: picklist!, lines: input.lines }]))[0]!;
   }
 
   /** A composition's line is picked as far as its parts make whole compositions. */
@@ -361,6 +429,8 @@ export function createPicklistsService(deps: {
       hooks = h;
     },
     createInTrx,
+    openManyInTrx,
+    fillManyInTrx,
 
     /**
      * Cancels the open picklists of an order that is being cancelled: reservations released,

@@ -1,6 +1,6 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
-import type { Database } from '../../db/schema.ts';
+import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
 import { forUpdate } from '../../db/transaction.ts';
 import type { SlotLevel } from '../../domain/stock.ts';
@@ -104,17 +104,24 @@ function chunks<T>(items: readonly T[], size = KEYS_PER_STATEMENT): T[][] {
   return out;
 }
 
-/** `(idwarehouse = w and idproduct in (...)) or ...`: exactly the given keys, one index range per warehouse. */
-function whereKeys(keys: readonly PairKey[]) {
+/**
+ * `(idwarehouse = w and idproduct in (...)) or ...` on stock_levels or location_stock: exactly the
+ * given keys, one index range per warehouse.
+ */
+function whereKeys(keys: readonly PairKey[], table: 'stock_levels' | 'location_stock') {
   const byWarehouse = new Map<number, number[]>();
-  for (const k of keys)
-    byWarehouse.set(k.idwarehouse, [...(byWarehouse.get(k.idwarehouse) ?? []), k.idproduct]);
-  return (eb: ExpressionBuilder<Database, 'stock_levels'>) =>
-    eb.or(
-      [...byWarehouse].map(([idwarehouse, idproducts]) =>
-        eb.and([eb('idwarehouse', '=', idwarehouse), eb('idproduct', 'in', idproducts)]),
-      ),
-    );
+  for (const k of keys) {
+    const products = byWarehouse.get(k.idwarehouse);
+    if (products) products.push(k.idproduct);
+    else byWarehouse.set(k.idwarehouse, [k.idproduct]);
+  }
+  return sql<boolean>`(${sql.join(
+    [...byWarehouse].map(
+      ([idwarehouse, idproducts]) =>
+        sql`(${sql.ref(`${table}.idwarehouse`)} = ${idwarehouse} and ${sql.ref(`${table}.idproduct`)} in (${sql.join(idproducts)}))`,
+    ),
+    sql` or `,
+  )})`;
 }
 
 /**
@@ -138,7 +145,7 @@ export async function lockLevels(
           .selectFrom('stock_levels')
           .select(levelColumns)
           .where('idaccount', '=', idaccount)
-          .where(whereKeys(chunk))
+          .where(whereKeys(chunk, 'stock_levels'))
           .orderBy('idproduct')
           .orderBy('idwarehouse'),
       ).execute()),
@@ -161,31 +168,44 @@ export async function lockSlots(trx: Trx, engine: Engine, key: LevelKey): Promis
 }
 
 /**
- * Every slot of one (product, warehouse) in slot order with its location's name and bulk flag
- * (none for slot 0, or when the location is gone); locked when an engine is given.
+ * Every slot of the given (product, warehouse) levels, ordered by (product, warehouse, slot), with
+ * its location's name and bulk flag (none for slot 0, or when the location is gone). Locked when an
+ * engine is given: in that order, which is the fixed lock order of slots (their levels first).
  */
-export async function slotsWithLocations(db: Db, engine: Engine | undefined, key: LevelKey) {
-  const q = db
-    .selectFrom('location_stock')
-    .leftJoin('locations', (j) =>
-      j
-        .onRef('locations.idaccount', '=', 'location_stock.idaccount')
-        .onRef('locations.idlocation', '=', 'location_stock.slot'),
-    )
-    .select([
-      'location_stock.slot',
-      'location_stock.stock',
-      'location_stock.reserved_picklists',
-      'locations.idwarehouse as location_idwarehouse',
-      'locations.name',
-      'locations.is_bulk_location',
-    ])
-    .where('location_stock.idaccount', '=', key.idaccount)
-    .where('location_stock.idproduct', '=', key.idproduct)
-    .where('location_stock.idwarehouse', '=', key.idwarehouse)
-    .orderBy('location_stock.slot');
-  // Only the slot rows: the location rows stay free for others.
-  return (engine === 'postgres' ? q.forUpdate('location_stock') : q).execute();
+export async function slotsWithLocations(
+  db: Db,
+  engine: Engine | undefined,
+  idaccount: number,
+  keys: readonly PairKey[],
+) {
+  const rows = [];
+  for (const chunk of chunks(sortKeys(keys))) {
+    const q = db
+      .selectFrom('location_stock')
+      .leftJoin('locations', (j) =>
+        j
+          .onRef('locations.idaccount', '=', 'location_stock.idaccount')
+          .onRef('locations.idlocation', '=', 'location_stock.slot'),
+      )
+      .select([
+        'location_stock.idproduct',
+        'location_stock.idwarehouse',
+        'location_stock.slot',
+        'location_stock.stock',
+        'location_stock.reserved_picklists',
+        'locations.idwarehouse as location_idwarehouse',
+        'locations.name',
+        'locations.is_bulk_location',
+      ])
+      .where('location_stock.idaccount', '=', idaccount)
+      .where(whereKeys(chunk, 'location_stock'))
+      .orderBy('location_stock.idproduct')
+      .orderBy('location_stock.idwarehouse')
+      .orderBy('location_stock.slot');
+    // Only the slot rows: the location rows stay free for others.
+    rows.push(...(await (engine === 'postgres' ? q.forUpdate('location_stock') : q).execute()));
+  }
+  return rows;
 }
 
 /**
@@ -207,6 +227,81 @@ export async function adjustLevel(trx: Trx, key: LevelKey, d: LevelDeltas, now: 
     .where('idwarehouse', '=', key.idwarehouse)
     .returning(levelColumns)
     .executeTakeFirstOrThrow();
+}
+
+/** A relative change of one level, for adjustLevels. */
+export interface LevelChange extends LevelDeltas {
+  idproduct: number;
+  idwarehouse: number;
+}
+
+/**
+ * Relative updates of many levels in one statement per chunk (UPDATE ... FROM a VALUES list),
+ * each key at most once; answers the rows as they are now. CHECK constraints as in adjustLevel.
+ */
+export async function adjustLevels(
+  trx: Trx,
+  idaccount: number,
+  changes: readonly LevelChange[],
+  now: string,
+): Promise<LevelRow[]> {
+  const rows: LevelRow[] = [];
+  for (const chunk of chunks(sortKeys(changes), ROWS_PER_STATEMENT)) {
+    const d = integerValues(
+      chunk.map((c) => [
+        c.idproduct,
+        c.idwarehouse,
+        c.stock ?? 0,
+        c.reserved_picklists ?? 0,
+        c.reserved_backorders ?? 0,
+        c.reserved_allocations ?? 0,
+      ]),
+    );
+    const r = await sql<LevelRow>`
+      with d (idproduct, idwarehouse, stock, reserved_picklists, reserved_backorders, reserved_allocations) as ${d}
+      update stock_levels set
+        stock = stock_levels.stock + d.stock,
+        reserved_picklists = stock_levels.reserved_picklists + d.reserved_picklists,
+        reserved_backorders = stock_levels.reserved_backorders + d.reserved_backorders,
+        reserved_allocations = stock_levels.reserved_allocations + d.reserved_allocations,
+        updated = ${now}
+      from d
+      where stock_levels.idaccount = ${idaccount}
+        and stock_levels.idproduct = d.idproduct and stock_levels.idwarehouse = d.idwarehouse
+      returning ${sql.join(levelColumns.map((c) => sql.ref(`stock_levels.${c}`)))}`.execute(trx);
+    rows.push(...r.rows);
+  }
+  return rows;
+}
+
+/** A relative change of one slot, for adjustSlots. */
+export interface SlotChange {
+  idproduct: number;
+  idwarehouse: number;
+  slot: number;
+  stock?: number;
+  reserved_picklists?: number;
+}
+
+/** Relative updates of many slots in one statement per chunk, each slot at most once. */
+export async function adjustSlots(
+  trx: Trx,
+  idaccount: number,
+  changes: readonly SlotChange[],
+): Promise<void> {
+  for (const chunk of chunks(changes, ROWS_PER_STATEMENT)) {
+    const d = integerValues(
+      chunk.map((c) => [c.idproduct, c.idwarehouse, c.slot, c.stock ?? 0, c.reserved_picklists ?? 0]),
+    );
+    await sql`
+      with d (idproduct, idwarehouse, slot, stock, reserved_picklists) as ${d}
+      update location_stock set
+        stock = location_stock.stock + d.stock,
+        reserved_picklists = location_stock.reserved_picklists + d.reserved_picklists
+      from d
+      where location_stock.idaccount = ${idaccount} and location_stock.idproduct = d.idproduct
+        and location_stock.idwarehouse = d.idwarehouse and location_stock.slot = d.slot`.execute(trx);
+  }
 }
 
 export async function adjustSlot(
@@ -372,20 +467,6 @@ export async function levelsOfWarehouse(
     .execute();
 }
 
-export async function insertPickLocation(
-  trx: Trx,
-  row: {
-    idaccount: number;
-    idpicklist_product: number;
-    idproduct: number;
-    idwarehouse: number;
-    slot: number;
-    amount: number;
-  },
-): Promise<void> {
-  await trx.insertInto('picklist_locations').values(row).execute();
-}
-
 export async function pickLocationsOfLine(db: Db, idaccount: number, idpicklist_product: number) {
   return db
     .selectFrom('picklist_locations')
@@ -412,26 +493,30 @@ export async function adjustPickLocation(
     .execute();
 }
 
-export async function upsertPickLocation(
-  trx: Trx,
-  row: {
-    idaccount: number;
-    idpicklist_product: number;
-    idproduct: number;
-    idwarehouse: number;
-    slot: number;
-    amount: number;
-  },
-): Promise<void> {
-  await trx
-    .insertInto('picklist_locations')
-    .values(row)
-    .onConflict((oc) =>
-      oc.columns(['idaccount', 'idpicklist_product', 'slot']).doUpdateSet((eb) => ({
-        amount: eb('picklist_locations.amount', '+', eb.ref('excluded.amount')),
-      })),
-    )
-    .execute();
+export interface PickLocationRow {
+  idaccount: number;
+  idpicklist_product: number;
+  idproduct: number;
+  idwarehouse: number;
+  slot: number;
+  amount: number;
+}
+
+/**
+ * Adds to the reservations of picklist lines at slots, several in one statement (per chunk); each
+ * (line, slot) at most once per call.
+ */
+export async function upsertPickLocations(trx: Trx, rows: readonly PickLocationRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000)
+    await trx
+      .insertInto('picklist_locations')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) =>
+        oc.columns(['idaccount', 'idpicklist_product', 'slot']).doUpdateSet((eb) => ({
+          amount: eb('picklist_locations.amount', '+', eb.ref('excluded.amount')),
+        })),
+      )
+      .execute();
 }
 
 /** Reservations of open picklists on one slot, oldest line first (moved first when stock moves). */

@@ -37,6 +37,14 @@ export type StockListener = (
   idwarehouse: number,
 ) => Promise<void>;
 
+/** A reservation for a new picklist line (reservePicksInTrx). */
+export interface PickReservation {
+  idproduct: number;
+  idwarehouse: number;
+  idpicklist_product: number;
+  amount: number;
+}
+
 export interface StockChangeInput {
   idproduct: number;
   idwarehouse: number;
@@ -155,6 +163,17 @@ export function createStockService(deps: {
     const row = await repo.adjustLevel(trx, key, d, now());
     stateOf(trx).levels.set(levelKey(row), row);
     return row;
+  }
+
+  /** Relative updates of many locked levels in one statement (see writeLevel). */
+  async function writeLevels(
+    trx: Trx,
+    idaccount: number,
+    changes: readonly repo.LevelChange[],
+  ): Promise<repo.LevelRow[]> {
+    const rows = await repo.adjustLevels(trx, idaccount, changes, now());
+    for (const row of rows) stateOf(trx).levels.set(levelKey(row), row);
+    return rows;
   }
 
   function rememberProduct(trx: Trx, p: ProductRef): void {
@@ -317,14 +336,16 @@ export function createStockService(deps: {
       if (left === 0) break;
       const take = Math.min(left, line.amount);
       await repo.adjustPickLocation(trx, idaccount, line.idpicklist_product, input.from, -take);
-      await repo.upsertPickLocation(trx, {
-        idaccount,
-        idpicklist_product: line.idpicklist_product,
-        idproduct: input.idproduct,
-        idwarehouse: input.idwarehouse,
-        slot: input.to,
-        amount: take,
-      });
+      await repo.upsertPickLocations(trx, [
+        {
+          idaccount,
+          idpicklist_product: line.idpicklist_product,
+          idproduct: input.idproduct,
+          idwarehouse: input.idwarehouse,
+          slot: input.to,
+          amount: take,
+        },
+      ]);
       left -= take;
     }
     await repo.adjustSlot(trx, key, input.from, {
@@ -360,37 +381,83 @@ export function createStockService(deps: {
   }
 
   /**
-   * Reserves `amount` of a product for a picklist line at concrete slots: picking locations first,
-   * then no specific location, bulk locations last. The caller has locked the level and checked that
-   * enough unreserved stock exists; a shortfall here is a programming error surfaced as a rule error.
+   * Reserves stock for new picklist lines at concrete slots: picking locations first, then no
+   * specific location, bulk locations last; lines in the given order. The caller has locked the
+   * levels and checked that enough unreserved stock exists; a shortfall here is a programming error
+   * surfaced as a rule error. Made for many lines at once (a batch of picklists): the slots of all
+   * their levels are locked in one statement (in the fixed order), each slot and level is written
+   * once, the reservations in one statement. Answers each line's slots, in the order given.
    */
+  async function reservePicksInTrx(
+    trx: Trx,
+    idaccount: number,
+    lines: readonly PickReservation[],
+  ): Promise<{ slot: number; amount: number }[][]> {
+    if (lines.length === 0) return [];
+    const slotsOf = new Map<string, (SlotLevel & { bulk: boolean })[]>();
+    for (const r of await repo.slotsWithLocations(trx, engine, idaccount, lines)) {
+      const slot = { slot: r.slot, stock: r.stock, reserved_picklists: r.reserved_picklists };
+      const all = slotsOf.get(levelKey(r)) ?? [];
+      all.push({ ...slot, bulk: r.is_bulk_location === 1 });
+      slotsOf.set(levelKey(r), all);
+    }
+    const rank = (s: { slot: number; bulk: boolean }) => (s.slot === 0 ? 1 : s.bulk ? 2 : 0);
+    const slotDeltas = new Map<string, { key: repo.LevelKey; slot: number; amount: number }>();
+    const levelDeltas = new Map<string, { key: repo.LevelKey; amount: number }>();
+    const reservations = new Map<string, repo.PickLocationRow>();
+    const plans = [];
+    for (const line of lines) {
+      const key = { idaccount, idproduct: line.idproduct, idwarehouse: line.idwarehouse };
+      const slots = slotsOf.get(levelKey(line)) ?? [];
+      const plan = planPickReservation(
+        [...slots].sort((a, b) => rank(a) - rank(b) || a.slot - b.slot),
+        line.amount,
+      );
+      if (!plan)
+        throw new DomainError(
+          'insufficient_stock',
+          `Not enough unreserved stock of product ${line.idproduct}`,
+        );
+      for (const p of plan) {
+        // The next line of the same level sees this reservation.
+        const slot = slots.find((s) => s.slot === p.slot)!;
+        slot.reserved_picklists += p.amount;
+        const sk = `${levelKey(line)}:${p.slot}`;
+        slotDeltas.set(sk, { key, slot: p.slot, amount: (slotDeltas.get(sk)?.amount ?? 0) + p.amount });
+        const rk = `${line.idpicklist_product}:${p.slot}`;
+        const before = reservations.get(rk)?.amount ?? 0;
+        reservations.set(rk, {
+          ...key,
+          idpicklist_product: line.idpicklist_product,
+          slot: p.slot,
+          amount: before + p.amount,
+        });
+      }
+      const lk = levelKey(line);
+      levelDeltas.set(lk, { key, amount: (levelDeltas.get(lk)?.amount ?? 0) + line.amount });
+      plans.push(plan);
+    }
+    await repo.adjustSlots(
+      trx,
+      idaccount,
+      [...slotDeltas.values()].map((d) => ({ ...d.key, slot: d.slot, reserved_picklists: d.amount })),
+    );
+    await repo.upsertPickLocations(trx, [...reservations.values()]);
+    await writeLevels(
+      trx,
+      idaccount,
+      [...levelDeltas.values()].map((d) => ({ ...d.key, reserved_picklists: d.amount })),
+    );
+    return plans;
+  }
+
+  /** One line's reservation (see reservePicksInTrx). */
   async function reservePickInTrx(
     trx: Trx,
     idaccount: number,
-    input: { idproduct: number; idwarehouse: number; idpicklist_product: number; amount: number },
+    input: PickReservation,
   ): Promise<{ slot: number; amount: number }[]> {
-    const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
-    const slots = await repo.slotsWithLocations(trx, engine, key);
-    const bulk = new Set(slots.filter((s) => s.is_bulk_location === 1).map((s) => s.slot));
-    const rank = (s: SlotLevel) => (s.slot === 0 ? 1 : bulk.has(s.slot) ? 2 : 0);
-    const ordered = [...slots].sort((a, b) => rank(a) - rank(b) || a.slot - b.slot);
-    const plan = planPickReservation(ordered, input.amount);
-    if (!plan)
-      throw new DomainError(
-        'insufficient_stock',
-        `Not enough unreserved stock of product ${input.idproduct}`,
-      );
-    for (const p of plan) {
-      await repo.adjustSlot(trx, key, p.slot, { reserved_picklists: p.amount });
-      await repo.upsertPickLocation(trx, {
-        ...key,
-        idpicklist_product: input.idpicklist_product,
-        slot: p.slot,
-        amount: p.amount,
-      });
-    }
-    await writeLevel(trx, key, { reserved_picklists: input.amount });
-    return plan;
+    return (await reservePicksInTrx(trx, idaccount, [input]))[0]!;
   }
 
   /**
@@ -476,6 +543,38 @@ export function createStockService(deps: {
   }
 
   /**
+   * Relative changes of the backorder/allocation reservations of many locked levels, one statement
+   * (see adjustReservedInTrx; each level at most once).
+   */
+  async function adjustReservedManyInTrx(
+    trx: Trx,
+    idaccount: number,
+    changes: readonly {
+      idproduct: number;
+      idwarehouse: number;
+      reserved_backorders?: number;
+      reserved_allocations?: number;
+    }[],
+    options: { freeStockUnchanged?: boolean } = {},
+  ): Promise<void> {
+    const after = await writeLevels(
+      trx,
+      idaccount,
+      changes.map((c) => ({
+        idproduct: c.idproduct,
+        idwarehouse: c.idwarehouse,
+        reserved_backorders: c.reserved_backorders ?? 0,
+        reserved_allocations: c.reserved_allocations ?? 0,
+      })),
+    );
+    if (options.freeStockUnchanged) return;
+    const net = new Map(
+      changes.map((c) => [levelKey(c), (c.reserved_backorders ?? 0) + (c.reserved_allocations ?? 0)]),
+    );
+    for (const level of after) if (net.get(levelKey(level)) !== 0) await emitFreeStock(trx, idaccount, level);
+  }
+
+  /**
    * The stock of products per warehouse: one entry for EVERY warehouse of the account (active or
    * not, ordered by idwarehouse), zeros where the product has no level row yet. Product answers and
    * GET /products/{id}/stock both use this, so they always agree.
@@ -514,7 +613,7 @@ export function createStockService(deps: {
       trxStates.get(db as Trx)?.levels.get(levelKey(key)) ??
       (await repo.levelOf(db, key)) ??
       emptyLevel(idproduct, idwarehouse);
-    const locations = (await repo.slotsWithLocations(db, undefined, key))
+    const locations = (await repo.slotsWithLocations(db, undefined, idaccount, [key]))
       .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
       .map((s) => ({
         idlocation: s.slot,
@@ -715,8 +814,10 @@ export function createStockService(deps: {
     changeInTrx,
     moveInTrx,
     reservePickInTrx,
+    reservePicksInTrx,
     settlePickInTrx,
     adjustReservedInTrx,
+    adjustReservedManyInTrx,
     productStock,
     stockOfProducts,
     warehouseDetail,

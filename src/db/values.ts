@@ -1,0 +1,20 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * A VALUES list of integer rows, `(values (cast(? as integer), ...), ...)`, to name in a WITH and
+ * join in an UPDATE ... FROM: one statement changes many rows, each by its own amounts. The casts
+ * type the parameters on PostgreSQL (untyped they would be text). Both engines run
+ * `with d(a, b) as (values ...) update t set x = t.x + d.b from d where t.a = d.a` (SQLite 3.33+).
+ * The caller keeps each target row to one VALUES row (aggregated deltas), and lists stay short
+ * enough for the engines' parameter limits (SQLite 32,766).
+ *
+ * @example
+ * await sql`with d(id, delta) as ${integerValues([[1, 5], [2, -3]])}
+ *   update t set n = t.n + d.delta from d where t.id = d.id`.execute(trx);
+ */
+export function integerValues(rows: readonly (readonly number[])[]): RawBuilder<unknown> {
+  return sql`(values ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v) => sql`cast(${v} as integer)`))})`))})`;
+}
+
+/** Rows per multi-row statement: a few columns each stays well below the parameter limits. */
+export const ROWS_PER_STATEMENT = 1000;
