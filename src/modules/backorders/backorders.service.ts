@@ -171,19 +171,12 @@ export function createBackordersService(deps: {
       await events.emit(trx, idaccount, event, 'backorder', r.idbackorder, backorderView(r));
   }
 
-  async function adjustReserved(
-    trx: Trx,
-    idaccount: number,
-    k: LevelKeyPair,
-    delta: number,
-    options: { freeStockUnchanged?: boolean } = {},
-  ) {
+  async function adjustReserved(trx: Trx, idaccount: number, k: LevelKeyPair, delta: number) {
     if (delta === 0) return;
     await stock.adjustReservedInTrx(
       trx,
       { idaccount, idproduct: k.idproduct, idwarehouse: k.idwarehouse },
       { reserved_backorders: delta },
-      options,
     );
   }
 
@@ -432,8 +425,9 @@ export function createBackordersService(deps: {
       processed.set(row.idbackorder, id);
     }
     // The units move from reservedbackorders to reservedpicklists in this transaction (the
-    // caller reserves the picklist lines): free stock does not change, so no free stock event.
-    // A composition's parent reserves nothing on a picklist: its level's free stock does change.
+    // caller reserves the picklist lines): free stock does not change, and the stock core emits no
+    // free stock event for a net change of 0. A composition's parent reserves nothing on a
+    // picklist: its level's free stock does change.
     const perLevel = new Map<string, { key: LevelKeyPair; delta: number }>();
     for (const { row, take } of takes) {
       const taken = Math.min(take, row.amount);
@@ -449,7 +443,6 @@ export function createBackordersService(deps: {
       trx,
       idaccount,
       [...perLevel.values()].map(({ key, delta }) => ({ ...key, reserved_backorders: delta })),
-      { freeStockUnchanged: true },
     );
     return processed;
   }

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import {
   changeForAmount,
@@ -88,13 +88,24 @@ interface ProductRef {
  *   and the backorder assignment after it read them here.
  * - products: productcode and name for stock events (the catalog never changes a product in a
  *   stock transaction).
+ * - freeBefore: the free stock of each level before this transaction first changed it, and
+ *   bookedOut: the levels picklists booked stock out of. Their events (free_stock_changed,
+ *   stock_changed of picklists) go out once per level just before the commit: see flushEvents.
  * Keyed by the transaction object: a retried transaction is a new object that starts empty.
  * Entries are never mutated, only replaced, so rows handed out earlier stay as they were then.
  */
 interface TrxState {
   levels: Map<string, repo.LevelRow>;
   products: Map<number, ProductRef>;
+  freeBefore: Map<string, number>;
+  bookedOut: Set<string>;
+  idaccount?: number;
 }
+
+const freeOf = (l: repo.LevelRow) =>
+  l.stock - l.reserved_picklists - l.reserved_backorders - l.reserved_allocations;
+const freeDelta = (d: repo.LevelDeltas) =>
+  (d.stock ?? 0) - (d.reserved_picklists ?? 0) - (d.reserved_backorders ?? 0) - (d.reserved_allocations ?? 0);
 
 const emptyLevel = (idproduct: number, idwarehouse: number): repo.LevelRow => ({
   idproduct,
@@ -154,14 +165,64 @@ export function createStockService(deps: {
     // A pool handle would keep its state forever, stale after the first commit.
     if (!trx.isTransaction) throw new Error('stock: ...InTrx functions need a transaction');
     let state = trxStates.get(trx);
-    if (!state) trxStates.set(trx, (state = { levels: new Map(), products: new Map() }));
+    if (!state)
+      trxStates.set(
+        trx,
+        (state = { levels: new Map(), products: new Map(), freeBefore: new Map(), bookedOut: new Set() }),
+      );
     return state;
+  }
+
+  /**
+   * A level's free stock changed by `delta` (the row is after the change): the first change of the
+   * transaction remembers what it was before, and the events go out before the commit.
+   */
+  function freeChanged(trx: Trx, idaccount: number, row: repo.LevelRow, delta: number): void {
+    if (delta === 0) return;
+    const state = stateOf(trx);
+    const k = levelKey(row);
+    if (!state.freeBefore.has(k)) state.freeBefore.set(k, freeOf(row) - delta);
+    oweEvents(trx, idaccount);
+  }
+
+  function oweEvents(trx: Trx, idaccount: number): void {
+    stateOf(trx).idaccount = idaccount;
+    beforeCommit(trx, 'stock-events', flushEvents);
+  }
+
+  /**
+   * The stock events a transaction owes, once per level however many steps changed it: a picklist
+   * booking stock out of a level (its lines may be many), and free stock that differs from before
+   * the transaction (a reservation that only moved, from a picklist back to a backorder or the
+   * other way, changed nothing). With the levels as they are at the end.
+   */
+  async function flushEvents(trx: Trx): Promise<void> {
+    const state = stateOf(trx);
+    const idaccount = state.idaccount!;
+    const sorted = (keys: Iterable<string>) =>
+      [...keys]
+        .map((k) => state.levels.get(k)!)
+        .sort((a, b) => a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse);
+    for (const level of sorted(state.bookedOut))
+      await events.emit(trx, idaccount, 'products.stock_changed', 'product', level.idproduct, {
+        product: await productEventData(trx, idaccount, level.idproduct),
+        stock: [warehouseStock(level)],
+      });
+    for (const level of sorted(state.freeBefore.keys()))
+      if (freeOf(level) !== state.freeBefore.get(levelKey(level)))
+        await events.emit(trx, idaccount, 'products.free_stock_changed', 'product', level.idproduct, {
+          ...(await productEventData(trx, idaccount, level.idproduct)),
+          stock: [warehouseStock(level)],
+        });
+    state.bookedOut.clear();
+    state.freeBefore.clear();
   }
 
   /** Relative update of a locked level; the transaction's view of it follows (see TrxState). */
   async function writeLevel(trx: Trx, key: repo.LevelKey, d: repo.LevelDeltas): Promise<repo.LevelRow> {
     const row = await repo.adjustLevel(trx, key, d, now());
     stateOf(trx).levels.set(levelKey(row), row);
+    freeChanged(trx, key.idaccount, row, freeDelta(d));
     return row;
   }
 
@@ -172,7 +233,11 @@ export function createStockService(deps: {
     changes: readonly repo.LevelChange[],
   ): Promise<repo.LevelRow[]> {
     const rows = await repo.adjustLevels(trx, idaccount, changes, now());
-    for (const row of rows) stateOf(trx).levels.set(levelKey(row), row);
+    const deltas = new Map(changes.map((c) => [levelKey(c), freeDelta(c)]));
+    for (const row of rows) {
+      stateOf(trx).levels.set(levelKey(row), row);
+      freeChanged(trx, idaccount, row, deltas.get(levelKey(row)) ?? 0);
+    }
     return rows;
   }
 
@@ -193,13 +258,6 @@ export function createStockService(deps: {
 
   async function notifyListeners(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
     for (const l of listeners) await l(trx, idaccount, idproduct, idwarehouse);
-  }
-
-  async function emitFreeStock(trx: Trx, idaccount: number, level: repo.LevelRow) {
-    await events.emit(trx, idaccount, 'products.free_stock_changed', 'product', level.idproduct, {
-      ...(await productEventData(trx, idaccount, level.idproduct)),
-      stock: [warehouseStock(level)],
-    });
   }
 
   /**
@@ -281,7 +339,7 @@ export function createStockService(deps: {
     if (level.stock + change > MAX_STOCK)
       throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
     await repo.adjustSlot(trx, key, slotNo, { stock: change });
-    const after = await writeLevel(trx, key, { stock: change });
+    await writeLevel(trx, key, { stock: change });
     const history = {
       idaccount,
       idproduct: input.idproduct,
@@ -305,7 +363,6 @@ export function createStockService(deps: {
       product: await productEventData(trx, idaccount, input.idproduct),
       product_stock_history: { idproduct_stock_history: idhistory, ...historyData },
     });
-    await emitFreeStock(trx, idaccount, after);
     await notifyListeners(trx, idaccount, input.idproduct, input.idwarehouse);
     return idhistory;
   }
@@ -517,29 +574,25 @@ export function createStockService(deps: {
       throw invalid(`Picked amount exceeds what picklist line ${input.idpicklist_product} reserved`);
     const bookedOut = level.stock - levelStock;
     if (reservedTotal === 0) return;
-    const after = await writeLevel(trx, key, { stock: -bookedOut, reserved_picklists: -reservedTotal });
+    await writeLevel(trx, key, { stock: -bookedOut, reserved_picklists: -reservedTotal });
+    // One stock change per level for the whole picklist, however many lines it has (flushEvents).
     if (bookedOut > 0) {
-      await events.emit(trx, idaccount, 'products.stock_changed', 'product', key.idproduct, {
-        product: await productEventData(trx, idaccount, key.idproduct),
-        stock: [warehouseStock(after)],
-      });
+      stateOf(trx).bookedOut.add(levelKey(key));
+      oweEvents(trx, idaccount);
     }
-    if (bookedOut !== reservedTotal) await emitFreeStock(trx, idaccount, after);
     await notifyListeners(trx, idaccount, key.idproduct, key.idwarehouse);
   }
 
-  /** Relative change of the backorder/allocation reservations of a locked level. */
+  /**
+   * Relative change of the backorder/allocation reservations of a locked level. Its free stock
+   * event, if the transaction's net change calls for one, goes out before the commit.
+   */
   async function adjustReservedInTrx(
     trx: Trx,
     key: repo.LevelKey,
     d: { reserved_backorders?: number; reserved_allocations?: number },
-    /** freeStockUnchanged: the caller moves the reservation elsewhere in the same transaction
-     * (a processed backorder becomes a picklist reservation), so free stock does not change. */
-    options: { freeStockUnchanged?: boolean } = {},
   ): Promise<void> {
-    const net = (d.reserved_backorders ?? 0) + (d.reserved_allocations ?? 0);
-    const after = await writeLevel(trx, key, d);
-    if (net !== 0 && !options.freeStockUnchanged) await emitFreeStock(trx, key.idaccount, after);
+    await writeLevel(trx, key, d);
   }
 
   /**
@@ -555,9 +608,8 @@ export function createStockService(deps: {
       reserved_backorders?: number;
       reserved_allocations?: number;
     }[],
-    options: { freeStockUnchanged?: boolean } = {},
   ): Promise<void> {
-    const after = await writeLevels(
+    await writeLevels(
       trx,
       idaccount,
       changes.map((c) => ({
@@ -567,11 +619,6 @@ export function createStockService(deps: {
         reserved_allocations: c.reserved_allocations ?? 0,
       })),
     );
-    if (options.freeStockUnchanged) return;
-    const net = new Map(
-      changes.map((c) => [levelKey(c), (c.reserved_backorders ?? 0) + (c.reserved_allocations ?? 0)]),
-    );
-    for (const level of after) if (net.get(levelKey(level)) !== 0) await emitFreeStock(trx, idaccount, level);
   }
 
   /**
