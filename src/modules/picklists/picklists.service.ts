@@ -41,6 +41,26 @@ export interface NewPicklist {
   lines: readonly PicklistLineInput[];
 }
 
+/**
+ * A picklist's lines in id order, each composition's parts right after it (in id order). Lines are
+ * inserted in batches, parts after every line they can point at, so the ids alone would list a
+ * composition's parts after the lines that follow it.
+ */
+function withPartsAfterParents(lines: readonly repo.PicklistLineRow[]): repo.PicklistLineRow[] {
+  const ids = new Set(lines.map((l) => l.idpicklist_product));
+  const partsOf = groupBy(
+    lines.filter((l) => l.partof_idpicklist_product !== null && ids.has(l.partof_idpicklist_product)),
+    (l) => l.partof_idpicklist_product,
+  );
+  const placed = (l: repo.PicklistLineRow): repo.PicklistLineRow[] => [
+    l,
+    ...(partsOf.get(l.idpicklist_product) ?? []).flatMap(placed),
+  ];
+  return lines
+    .filter((l) => l.partof_idpicklist_product === null || !ids.has(l.partof_idpicklist_product))
+    .flatMap(placed);
+}
+
 /** What the picklists need from the orders module, wired late (orders depend on picklists). */
 export interface PicklistOrderHooks {
   /** Locks the order row: first in the lock order. */
@@ -93,7 +113,7 @@ export function createPicklistsService(deps: {
     const linesOf = groupBy(lines, (l) => l.idpicklist);
     const locationsOf = groupBy(locations, (x) => x.idpicklist_product);
     return picklists.map((p) => {
-      const mine = linesOf.get(p.idpicklist) ?? [];
+      const mine = withPartsAfterParents(linesOf.get(p.idpicklist) ?? []);
       const counted = mine.filter((l) => l.has_parts === 0);
       return {
         idpicklist: p.idpicklist,
