@@ -546,6 +546,35 @@ describeEngines(
       await t().assertLedger(c);
     });
 
+    test('when a backorder ships in parts, then every part keeps its promise: metadata, estimate, purchase order', async () => {
+      const c = await t().newClient();
+      const s = await shop(c);
+      const a = await product(c);
+      const b = await backordered(c, s, a, 3);
+      const url = `/backorders/${b.idbackorder}`;
+      await c.expect(200, 'PUT', url, { metadata: { ref: 'A-1' } });
+      await c.expect(200, 'POST', `${url}/update-estimate`, { estimated_ship_date: '2030-02-01' });
+      await addStock(c, a, s.idwarehouse, 2);
+      const [pl] = await c.expect(200, 'POST', `/orders/${b.idorder}/process-backorders`);
+      const promise = (x: any) => [x.metadata, x.estimated_ship_date, x.estimated_delivery_date, x.price];
+      const expected = [{ ref: 'A-1' }, '2030-02-01', '2030-02-03', 1250];
+      const [processedPart] = await c.expect(200, 'GET', `/backorders?status=processed`);
+      assert.deepEqual([processedPart.amount, ...promise(processedPart)], [2, ...expected]);
+      assert.deepEqual(promise(await c.expect(200, 'GET', url)), expected);
+      // One of the two is picked: the other waits again, as a new backorder with the same promise.
+      await c.expect(200, 'POST', `/picklists/${pl.idpicklist}/pick`, { product: a, amount: 1 });
+      await c.expect(200, 'POST', `/picklists/${pl.idpicklist}/close`);
+      const waiting = await c.expect(200, 'GET', `/orders/${b.idorder}/backorders`);
+      assert.deepEqual(
+        waiting.map((x: any) => [x.amount, ...promise(x)]),
+        [
+          [1, ...expected],
+          [1, ...expected],
+        ],
+      );
+      await t().assertLedger(c);
+    });
+
     test('when an order without partial delivery has other backorders, or is paused, then fulfill is refused', async () => {
       const c = await t().newClient();
       const s = await shop(c);

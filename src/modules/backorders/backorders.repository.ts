@@ -55,19 +55,6 @@ const columns = [
   'updated_at',
 ] as const;
 
-const queueColumns = [
-  'idbackorder',
-  'idorder',
-  'amount',
-  'amount_available',
-  'priority_rank',
-  'priority',
-  'created_at',
-  'part_of_idbackorder',
-] as const;
-
-export type QueueRow = Pick<BackorderRow, (typeof queueColumns)[number]>;
-
 export interface NewBackorder {
   idaccount: number;
   idorder: number;
@@ -89,12 +76,43 @@ export interface NewBackorder {
   updated_at: string;
   /** JSON object; default {}. */
   metadata?: string | undefined;
+  /** What a row split off another keeps of its promise (default: none yet). */
+  promise?: BackorderPromise | undefined;
 }
 
-export async function insertBackorder(trx: Trx, row: NewBackorder): Promise<number> {
+/** The promise a backorder made (seed 002): what a row split off it carries on. */
+export type BackorderPromise = Pick<
+  BackordersTable,
+  | 'metadata'
+  | 'estimated_ship_date'
+  | 'estimated_delivery_date'
+  | 'estimate_manual'
+  | 'idpurchaseorder'
+  | 'idpurchaseorder_manual'
+  | 'date_available'
+>;
+
+export const promiseOf = (r: BackorderRow): BackorderPromise => ({
+  metadata: r.metadata,
+  estimated_ship_date: r.estimated_ship_date,
+  estimated_delivery_date: r.estimated_delivery_date,
+  estimate_manual: r.estimate_manual,
+  idpurchaseorder: r.idpurchaseorder,
+  idpurchaseorder_manual: r.idpurchaseorder_manual,
+  date_available: r.date_available,
+});
+
+export async function insertBackorder(trx: Trx, input: NewBackorder): Promise<number> {
+  const { promise, metadata, ...row } = input;
   const r = await trx
     .insertInto('backorders')
-    .values({ ...row, idpurchaseorder_manual: 0, estimate_manual: 0, metadata: row.metadata ?? '{}' })
+    .values({
+      idpurchaseorder_manual: 0,
+      estimate_manual: 0,
+      ...promise,
+      ...row,
+      metadata: metadata ?? promise?.metadata ?? '{}',
+    })
     .returning('idbackorder')
     .executeTakeFirstOrThrow();
   return r.idbackorder;
@@ -234,8 +252,9 @@ export async function ofPicklist(db: Db, idaccount: number, idpicklist: number):
 }
 
 /**
- * A slice of the open queue of one (product, warehouse) in queue order, locked. Composition parents
- * hold no stock of their own and are left out: their availability follows their parts.
+ * A slice of the open queue of one (product, warehouse) in queue order, locked, whole rows (the
+ * events of the rows that get stock carry them). Composition parents hold no stock of their own and
+ * are left out: their availability follows their parts.
  */
 export async function queueSlice(
   trx: Trx,
@@ -243,12 +262,12 @@ export async function queueSlice(
   key: QueueKeyOf,
   offset: number,
   limit: number,
-): Promise<QueueRow[]> {
+): Promise<BackorderRow[]> {
   return forUpdate(
     engine,
     trx
       .selectFrom('backorders')
-      .select(queueColumns)
+      .select(columns)
       .where('idaccount', '=', key.idaccount)
       .where('idproduct', '=', key.idproduct)
       .where('idwarehouse', '=', key.idwarehouse)
@@ -270,10 +289,10 @@ export async function queueSlice(
 const holdingIndex = (engine: Engine) =>
   engine === 'sqlite' ? sql` indexed by backorders_holding_idx` : sql``;
 
-/** Open backorders of one (product, warehouse) that hold stock now, locked. */
-export async function holders(trx: Trx, engine: Engine, key: QueueKeyOf): Promise<QueueRow[]> {
+/** Open backorders of one (product, warehouse) that hold stock now, locked, whole rows. */
+export async function holders(trx: Trx, engine: Engine, key: QueueKeyOf): Promise<BackorderRow[]> {
   if (engine === 'sqlite') {
-    const r = await sql<QueueRow>`select ${sql.join(queueColumns.map((c) => sql.ref(c)))}
+    const r = await sql<BackorderRow>`select ${sql.join(columns.map((c) => sql.ref(c)))}
       from backorders${holdingIndex(engine)}
       where idaccount = ${key.idaccount} and idproduct = ${key.idproduct} and idwarehouse = ${key.idwarehouse}
         and ${holdsStock} and ${isOpen} and has_parts = 0`.execute(trx);
@@ -283,7 +302,7 @@ export async function holders(trx: Trx, engine: Engine, key: QueueKeyOf): Promis
     engine,
     trx
       .selectFrom('backorders')
-      .select(queueColumns)
+      .select(columns)
       .where('idaccount', '=', key.idaccount)
       .where('idproduct', '=', key.idproduct)
       .where('idwarehouse', '=', key.idwarehouse)
@@ -374,6 +393,24 @@ export async function updateBackorder(
     .where('idaccount', '=', idaccount)
     .where('idbackorder', '=', idbackorder)
     .execute();
+}
+
+/** New amount_available of many backorders (the assignment), one statement per chunk. */
+export async function setAvailable(
+  trx: Trx,
+  idaccount: number,
+  rows: readonly { idbackorder: number; amount_available: number }[],
+  now: string,
+) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const d = integerValues(
+      rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => [r.idbackorder, r.amount_available]),
+    );
+    await sql`with d (idbackorder, amount_available) as ${d}
+      update backorders set amount_available = d.amount_available, updated_at = ${now}
+      from d
+      where backorders.idaccount = ${idaccount} and backorders.idbackorder = d.idbackorder`.execute(trx);
+  }
 }
 
 /**

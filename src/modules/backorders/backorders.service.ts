@@ -127,6 +127,8 @@ export interface NewBackorderInput {
   parts_per_parent?: number | null | undefined;
   /** Checked metadata (POST /backorders). */
   metadata?: Metadata | undefined;
+  /** The rest of a backorder that partly shipped keeps its promise (estimates, metadata). */
+  promise?: repo.BackorderPromise | undefined;
 }
 
 export interface LevelKeyPair {
@@ -204,7 +206,7 @@ export function createBackordersService(deps: {
     const pool = assignablePool(level);
     const held = await repo.holders(trx, engine, key);
     if (pool === 0 && held.length === 0) return;
-    const head: repo.QueueRow[] = [];
+    const head: BackorderRow[] = [];
     let covered = 0;
     for (let chunk = 16; covered < pool; chunk = Math.min(chunk * 4, 1000)) {
       const rows = await repo.queueSlice(trx, engine, key, head.length, chunk);
@@ -217,16 +219,23 @@ export function createBackordersService(deps: {
     const changes = assignmentChanges(pool, queue);
     if (changes.length === 0) return;
     const at = now();
-    for (const c of changes)
-      await repo.updateBackorder(trx, idaccount, c.idbackorder, { amount_available: c.to, updated_at: at });
-    const increased = changes.filter((c) => c.to > c.from).map((c) => c.idbackorder);
+    await repo.setAvailable(
+      trx,
+      idaccount,
+      changes.map((c) => ({ idbackorder: c.idbackorder, amount_available: c.to })),
+      at,
+    );
+    // The rows were read whole under the lock: the events need no second read.
+    const byId = new Map(queue.map((r) => [r.idbackorder, r]));
     await emit(
       trx,
       idaccount,
       'backorders.inventory_arrived',
-      await repo.findBackorders(trx, idaccount, increased),
+      changes
+        .filter((c) => c.to > c.from)
+        .sort((a, b) => a.idbackorder - b.idbackorder)
+        .map((c) => ({ ...byId.get(c.idbackorder)!, amount_available: c.to, updated_at: at })),
     );
-    const byId = new Map(queue.map((r) => [r.idbackorder, r]));
     const parents = [
       ...new Set(
         changes
@@ -343,6 +352,7 @@ export function createBackordersService(deps: {
         updated_at: at,
         metadata:
           row.part_of_idbackorder === null && input.metadata ? JSON.stringify(input.metadata) : undefined,
+        promise: input.promise,
       });
       await adjustReserved(trx, idaccount, k, row.amount);
       return id;
@@ -421,6 +431,7 @@ export function createBackordersService(deps: {
         idpicklist,
         created_at: row.created_at,
         updated_at: at,
+        promise: repo.promiseOf(row),
       });
       processed.set(row.idbackorder, id);
     }
@@ -523,6 +534,7 @@ export function createBackordersService(deps: {
       has_parts: row.has_parts === 1,
       part_of_idbackorder: partOf,
       parts_per_parent: row.parts_per_parent,
+      promise: repo.promiseOf(row),
     });
     return rest;
   }
