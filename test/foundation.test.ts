@@ -46,6 +46,20 @@ describeEngines('foundation', (t) => {
     assert.equal((await c.get('/no-such-thing')).status, 401);
   });
 
+  test('when a nullable body field is sent as null, then it stays null (bodies are never coerced)', async () => {
+    const c = await t().newClient();
+    const w = await c.expect(201, 'POST', '/warehouses', { name: 'W' });
+    const l = await c.expect(201, 'POST', '/locations', {
+      idwarehouse: w.idwarehouse,
+      name: 'A-1',
+      remarks: null,
+    });
+    assert.equal(l.remarks, null);
+    const bad = await c.post('/locations', { idwarehouse: String(w.idwarehouse), name: 'A-2' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error_code, 5);
+  });
+
   test('health answers without authentication, and the OpenAPI document and docs page are served', async () => {
     assert.equal((await t().app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
     const doc = await t().app.inject({ method: 'GET', url: '/openapi.json' });

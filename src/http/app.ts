@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { invalid } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
@@ -62,6 +63,27 @@ export async function buildApp(options: AppOptions): Promise<App> {
       void (reply as FastifyReply).status(status).send(errorBody(5, message));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Query strings and path params arrive as text and are coerced to the schema's numbers and
+  // booleans. JSON bodies are never coerced: with coercion `{"change": "5"}` would pass as an integer
+  // and `null` for a nullable field would become "" or 0 when the union lists the non-null branch first.
+  const bodyAjv = new Ajv({
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: false,
+    allErrors: false,
+    strict: false,
+  });
+  const partsAjv = new Ajv({
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: 'array',
+    allErrors: false,
+    strict: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : partsAjv).compile(schema),
+  );
 
   // Picqer's PHP client sends `null` as the body of action endpoints and `[]` on deletes; an empty
   // body with a JSON content type is common too. All of them mean "no parameters".
