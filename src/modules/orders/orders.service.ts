@@ -46,11 +46,10 @@ const STOCKED_TYPES = ['normal', 'composition_with_stock'];
 const bool = (b: boolean) => (b ? 1 : 0);
 
 /**
- * POST /backorders/process: orders per transaction (about ten times as many backorders; sized so
- * a batch holds its locks for a fraction of a second), and batches side by side on PostgreSQL.
+ * POST /backorders/process: orders per transaction (about ten times as many backorders in the
+ * benchmark; sized so that a batch holds its locks for a fraction of a second).
  */
 const PROCESS_ALL_BATCH = 100;
-const PROCESS_ALL_CONCURRENCY = 1;
 const lineAmountMessage = 'Amount cannot be changed when order is processed already.';
 const lineRemoveMessage = 'Product cannot be removed when order is processed';
 
@@ -948,33 +947,17 @@ export function createOrdersService(deps: {
      * visited, so the cost follows what can ship, not how much waits.
      */
     async processAllBackorders(idaccount: number) {
-      const created: Awaited<ReturnType<typeof processBackordersOfOrdersInTrx>>[] = [];
+      const created: Awaited<ReturnType<typeof processBackordersOfOrdersInTrx>> = [];
+      // One batch at a time: batches side by side would queue on the account's picklist number
+      // counter (and on the levels they share) anyway.
       let after = 0;
       for (;;) {
-        const ids = await backorders.ordersWithAvailable(handle.db, idaccount, after, 1000);
-        const batches: number[][] = [];
-        for (let i = 0; i < ids.length; i += PROCESS_ALL_BATCH)
-          batches.push(ids.slice(i, i + PROCESS_ALL_BATCH));
-        // On PostgreSQL a few batches side by side (their transactions lock orders, then levels,
-        // in the same sorted order, so they queue rather than deadlock); SQLite runs one at a time.
-        let next = 0;
-        const results = new Array<(typeof created)[number]>(batches.length);
-        const worker = async () => {
-          while (next < batches.length) {
-            const i = next++;
-            results[i] = await tx((trx) =>
-              processBackordersOfOrdersInTrx(trx, idaccount, batches[i]!, false),
-            );
-          }
-        };
-        await Promise.all(
-          Array.from({ length: engine === 'postgres' ? PROCESS_ALL_CONCURRENCY : 1 }, worker),
-        );
-        created.push(...results);
-        if (ids.length < 1000) break;
+        const ids = await backorders.ordersWithAvailable(handle.db, idaccount, after, PROCESS_ALL_BATCH);
+        if (ids.length === 0) break;
+        created.push(...(await tx((trx) => processBackordersOfOrdersInTrx(trx, idaccount, ids, false))));
         after = ids[ids.length - 1]!;
       }
-      return created.flat();
+      return created;
     },
 
     prioritise: (idaccount: number, idorder: number) =>
