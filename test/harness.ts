@@ -128,7 +128,12 @@ export async function startTestApp(
     },
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const app = await buildApp({ services, rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000 });
+  const app = await buildApp({
+    services,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
+    // STOCKROOM_TEST_LOG=error shows what a 500 in a test was.
+    logger: process.env.STOCKROOM_TEST_LOG ? { level: process.env.STOCKROOM_TEST_LOG } : false,
+  });
   let n = 0;
   return {
     engine,
