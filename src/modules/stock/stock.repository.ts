@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
+import type { PicklistLocationsTable } from '../../db/schema.ts';
 import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
 import { forUpdate } from '../../db/transaction.ts';
@@ -493,14 +494,7 @@ export async function adjustPickLocation(
     .execute();
 }
 
-export interface PickLocationRow {
-  idaccount: number;
-  idpicklist_product: number;
-  idproduct: number;
-  idwarehouse: number;
-  slot: number;
-  amount: number;
-}
+export type PickLocationRow = PicklistLocationsTable;
 
 /**
  * Adds to the reservations of picklist lines at slots, several in one statement (per chunk); each
