@@ -7,6 +7,12 @@ export type Trx = Transaction<Database>;
 /** A database handle usable for reads: the pool, or a transaction. */
 export type Db = Kysely<Database>;
 
+/**
+ * Counts of this process since it started, readable by metrics: transactions begun (each attempt),
+ * attempts retried, and of those the deadlocks.
+ */
+export const transactionStats = { transactions: 0, retries: 0, deadlocks: 0 };
+
 /** PostgreSQL errors worth a retry: serialization failure and deadlock (both roll back the whole transaction). */
 const RETRYABLE = new Set(['40001', '40P01']);
 /** Bounded: under heavy contention some use cases still meet in a deadlock (see the closing note of session 1). */
@@ -20,6 +26,7 @@ const MAX_ATTEMPTS = 10;
  */
 export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    transactionStats.transactions++;
     try {
       return await handle.db.transaction().execute(async (trx) => {
         deferred.set(trx, new Map());
@@ -36,6 +43,8 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
         attempt >= MAX_ATTEMPTS
       )
         throw err;
+      transactionStats.retries++;
+      if (code === '40P01') transactionStats.deadlocks++;
       await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6) * Math.random()));
     }
   }
