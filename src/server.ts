@@ -2,6 +2,7 @@ import { loadConfig } from './config.ts';
 import { connect } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
+import { onTransactionRetry } from './db/transaction.ts';
 import { createServices } from './services.ts';
 import { startBackground } from './background.ts';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       `\nStockroom created the default account. Its API key (shown only now): ${firstKey}\n\n`,
     );
   }
+  onTransactionRetry((r) => app.log.warn(r, 'transaction retried'));
   const background = startBackground(services, config, app.log);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Stockroom on ${handle.engine === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);

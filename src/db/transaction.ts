@@ -13,6 +13,22 @@ export type Db = Kysely<Database>;
  */
 export const transactionStats = { transactions: 0, retries: 0, deadlocks: 0 };
 
+/** Where retries are reported: the server sets its logger (warn); unset, they go to stderr. */
+export interface RetryReport {
+  code: string;
+  attempt: number;
+  /** PostgreSQL's own account of the conflict (for a deadlock: which process waited on which lock). */
+  detail: string | undefined;
+  message: string;
+}
+let reportRetry: (r: RetryReport) => void = (r) =>
+  process.stderr.write(`transaction retried: ${JSON.stringify(r)}\n`);
+
+/** Sends every retried transaction to `report` (the server passes its logger's warn). */
+export function onTransactionRetry(report: (r: RetryReport) => void): void {
+  reportRetry = report;
+}
+
 /** PostgreSQL errors worth a retry: serialization failure and deadlock (both roll back the whole transaction). */
 const RETRYABLE = new Set(['40001', '40P01']);
 /** Bounded: under heavy contention some use cases still meet in a deadlock (see the closing note of session 1). */
@@ -45,6 +61,8 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
         throw err;
       transactionStats.retries++;
       if (code === '40P01') transactionStats.deadlocks++;
+      const e = err as { detail?: string; message?: string };
+      reportRetry({ code, attempt, detail: e.detail, message: e.message ?? String(err) });
       await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6) * Math.random()));
     }
   }
