@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { KEY_CACHE_MS } from '../src/modules/accounts/accounts.service.ts';
 import { describeEngines, startTestApp, engines } from './harness.ts';
 
 describeEngines('foundation', (t) => {
@@ -43,6 +44,19 @@ describeEngines('foundation', (t) => {
     const c = await t().newClient();
     const keys = await t().services.accounts.listKeys(c.idaccount);
     await t().services.accounts.revokeKey(c.idaccount, keys[0]!.idapikey);
+    assert.equal((await c.get('/no-such-thing')).status, 401);
+  });
+
+  test('when a key is revoked by another process, then this one refuses it within a second', async () => {
+    const c = await t().newClient();
+    assert.equal((await c.get('/no-such-thing')).status, 404, 'the key works and is now cached');
+    // Another process (or the CLI) revokes it in the database, behind this process's cache.
+    await t()
+      .handle.db.updateTable('api_keys')
+      .set({ revoked_at: '2026-01-01 00:00:00' })
+      .where('idaccount', '=', c.idaccount)
+      .execute();
+    await new Promise((r) => setTimeout(r, KEY_CACHE_MS + 50));
     assert.equal((await c.get('/no-such-thing')).status, 401);
   });
 

@@ -17,8 +17,13 @@ export interface NewAccount {
   apikey: string;
 }
 
+/** How long a known key is trusted without asking the database: the bound on a revocation's delay. */
+export const KEY_CACHE_MS = 1000;
+const KEY_CACHE_MAX = 10_000;
+
 export function createAccountsService(handle: DatabaseHandle, clock: Clock) {
   const now = () => formatDateTime(clock());
+  const keyCache = new Map<string, { idaccount: number; at: number }>();
 
   async function addKey(idaccount: number, apikey: string, name: string): Promise<number> {
     return repo.insertKey(handle.db, {
@@ -61,12 +66,26 @@ export function createAccountsService(handle: DatabaseHandle, clock: Clock) {
     async revokeKey(idaccount: number, idapikey: number): Promise<void> {
       if (!(await repo.revokeKey(handle.db, idaccount, idapikey, now())))
         throw notFound('Active API key', idapikey);
+      // This process refuses it at once; the others within KEY_CACHE_MS.
+      keyCache.clear();
     },
 
-    /** The account an API key belongs to, or undefined for an unknown or revoked key. */
+    /**
+     * The account an API key belongs to, or undefined for an unknown or revoked key. Known keys are
+     * answered from memory for up to KEY_CACHE_MS after they were last read from the database, so a
+     * key revoked by any process (or the CLI) is refused everywhere within that time. Unknown keys
+     * are never cached: a key created elsewhere works at once.
+     */
     async resolveKey(apikey: string): Promise<number | undefined> {
+      const known = keyCache.get(apikey);
+      if (known && performance.now() - known.at < KEY_CACHE_MS) return known.idaccount;
       const row = await repo.findActiveKeyByHash(handle.db, hashKey(apikey));
-      return row?.idaccount;
+      keyCache.delete(apikey);
+      if (!row) return undefined;
+      keyCache.set(apikey, { idaccount: row.idaccount, at: performance.now() });
+      // Oldest first (insertion order): a bound, not an eviction policy that matters.
+      if (keyCache.size > KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+      return row.idaccount;
     },
 
     /**

@@ -212,9 +212,10 @@ export async function openOfOrder(
  */
 export async function openOfOrders(
   db: Db,
-  engine: Engine | undefined,
+  engine: Engine,
   idaccount: number,
   idorders: readonly number[],
+  lock: boolean,
 ): Promise<BackorderRow[]> {
   const rows: BackorderRow[] = [];
   for (let i = 0; i < idorders.length; i += 5000) {
@@ -222,12 +223,19 @@ export async function openOfOrders(
       .selectFrom('backorders')
       .select(columns)
       .where('idaccount', '=', idaccount)
-      .where('idorder', 'in', idorders.slice(i, i + 5000))
-      .where(isOpen)
-      .orderBy('idbackorder');
-    rows.push(...(await (engine ? forUpdate(engine, q).execute() : q.execute())));
+      .where('idorder', 'in', idorders.slice(i, i + 5000));
+    if (engine === 'postgres') {
+      // Sorted before FOR UPDATE locks: rows are locked in idbackorder order.
+      const open = q.where(isOpen).orderBy('idbackorder');
+      rows.push(...(await (lock ? open.forUpdate() : open).execute()));
+    } else {
+      // SQLite without statistics plans ORDER BY idbackorder or the literal status list as a walk
+      // of all the account's backorders (by primary key or by status): `+status` keeps the status
+      // index out, and the sort happens here, so the search goes by (idaccount, idorder).
+      rows.push(...(await q.where(sql<boolean>`+${isOpen}`).execute()));
+    }
   }
-  return rows;
+  return engine === 'postgres' ? rows : rows.sort((a, b) => a.idbackorder - b.idbackorder);
 }
 
 export async function allOfOrder(db: Db, idaccount: number, idorder: number): Promise<BackorderRow[]> {

@@ -641,7 +641,7 @@ export function createBackordersService(deps: {
       repo.openOfOrder(db, lock ? engine : undefined, idaccount, idorder),
     /** Open backorders of several orders, by id; locked when inside a transaction (levels first!). */
     openOfOrders: (db: Db, idaccount: number, idorders: readonly number[], lock: boolean) =>
-      repo.openOfOrders(db, lock ? engine : undefined, idaccount, idorders),
+      repo.openOfOrders(db, engine, idaccount, idorders, lock),
     ofPicklist: (db: Db, idaccount: number, idpicklist: number) => repo.ofPicklist(db, idaccount, idpicklist),
     heldStock: (db: Db, idaccount: number, idproducts: readonly number[]) =>
       repo.heldStock(db, engine, idaccount, idproducts),

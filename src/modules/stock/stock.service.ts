@@ -778,23 +778,38 @@ export function createStockService(deps: {
   }
 
   /**
-   * Runs reads that must agree with each other (a level and its slots) on one snapshot: a
-   * repeatable-read transaction on PostgreSQL (read committed would give each statement its own),
-   * the write lock on SQLite (another transaction could otherwise commit between two reads).
+   * GET /products/{id}/stock/{idwarehouse}: the level and its locations as of one moment, read in
+   * one statement outside any transaction (a statement is its own snapshot on both engines; on
+   * SQLite no write lock is taken for a read).
    */
-  function snapshot<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
-    if (engine === 'postgres')
-      return handle.db.transaction().setIsolationLevel('repeatable read').execute(fn);
-    return withTransaction(handle, fn);
-  }
-
-  /** GET /products/{id}/stock/{idwarehouse}: the level and its locations as of one moment. */
   async function readWarehouseDetail(idaccount: number, idproduct: number, idwarehouse: number) {
-    return snapshot(async (trx) => {
-      await catalog.requireProduct(trx, idaccount, idproduct);
-      await catalog.requireWarehouse(trx, idaccount, idwarehouse);
-      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
-    });
+    const rows = await repo.warehouseDetailRows(handle.db, { idaccount, idproduct, idwarehouse });
+    const first = rows[0]!;
+    if (first.product_found === null) throw notFound('Product', idproduct);
+    if (first.warehouse_found === null) throw notFound('Warehouse', idwarehouse);
+    const level =
+      first.stock === null
+        ? emptyLevel(idproduct, idwarehouse)
+        : {
+            idproduct,
+            idwarehouse,
+            stock: first.stock,
+            reserved_picklists: first.reserved_picklists!,
+            reserved_backorders: first.reserved_backorders!,
+            reserved_allocations: first.reserved_allocations!,
+          };
+    const locations = rows
+      .filter((r) => r.slot !== null && r.name !== null)
+      .map((r) => ({
+        idlocation: r.slot!,
+        idwarehouse,
+        name: r.name!,
+        stock: r.slot_stock!,
+        reserved_picklists: r.slot_reserved_picklists!,
+        free_stock: r.slot_stock! - r.slot_reserved_picklists!,
+        is_bulk_location: r.is_bulk_location === 1,
+      }));
+    return { ...warehouseStock(level), locations };
   }
 
   /** GET /warehouses/{id}/stock: every product with stock or reservations in the warehouse. */
