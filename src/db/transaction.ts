@@ -97,12 +97,18 @@ async function runDeferred(trx: Trx): Promise<void> {
 }
 
 /**
- * Adds FOR UPDATE on PostgreSQL. On SQLite the transaction already holds the database's single
+ * Adds FOR NO KEY UPDATE on PostgreSQL: the row lock of every use case that writes a row it has
+ * locked. It excludes other writers and FOR SHARE (a product checked by a stock change) like FOR
+ * UPDATE does, but not FOR KEY SHARE, the lock PostgreSQL's foreign-key checks take on the rows an
+ * inserted or updated row points at: with FOR UPDATE, a transaction inserting a backorder (or
+ * updating one it wrote before, which re-checks its keys) waits on the order and level rows that
+ * another transaction holds, against our lock order, and deadlocks (ADR 0003). FOR UPDATE stays
+ * for rows about to be deleted. On SQLite the transaction already holds the database's single
  * write lock (BEGIN IMMEDIATE), which is stronger than any row lock.
  */
-export function forUpdate<DB, TB extends keyof DB, O>(
+export function forNoKeyUpdate<DB, TB extends keyof DB, O>(
   engine: Engine,
   qb: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
-  return engine === 'postgres' ? qb.forUpdate() : qb;
+  return engine === 'postgres' ? qb.forNoKeyUpdate() : qb;
 }

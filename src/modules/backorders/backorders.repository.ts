@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { BackordersTable } from '../../db/schema.ts';
-import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
 
@@ -154,7 +154,7 @@ export async function lockBackorders(
   ids: readonly number[],
 ): Promise<BackorderRow[]> {
   if (ids.length === 0) return [];
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('backorders')
@@ -203,7 +203,7 @@ export async function openOfOrder(
     .where('idorder', '=', idorder)
     .where(isOpen)
     .orderBy('idbackorder');
-  return engine ? forUpdate(engine, q).execute() : q.execute();
+  return engine ? forNoKeyUpdate(engine, q).execute() : q.execute();
 }
 
 /**
@@ -227,7 +227,7 @@ export async function openOfOrders(
     if (engine === 'postgres') {
       // Sorted before FOR UPDATE locks: rows are locked in idbackorder order.
       const open = q.where(isOpen).orderBy('idbackorder');
-      rows.push(...(await (lock ? open.forUpdate() : open).execute()));
+      rows.push(...(await (lock ? open.forNoKeyUpdate() : open).execute()));
     } else {
       // SQLite without statistics plans ORDER BY idbackorder or the literal status list as a walk
       // of all the account's backorders (by primary key or by status): `+status` keeps the status
@@ -271,7 +271,7 @@ export async function queueSlice(
   offset: number,
   limit: number,
 ): Promise<BackorderRow[]> {
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('backorders')
@@ -306,7 +306,7 @@ export async function holders(trx: Trx, engine: Engine, key: QueueKeyOf): Promis
         and ${holdsStock} and ${isOpen} and has_parts = 0`.execute(trx);
     return r.rows;
   }
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('backorders')

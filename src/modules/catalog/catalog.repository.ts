@@ -190,7 +190,7 @@ export async function findProducts(db: Db, idaccount: number, idproducts: readon
   return rows;
 }
 
-/** Reads and locks a product row: shared by stock changes, for update by a change of its type. */
+/** Reads and locks a product row: shared by stock changes, for no key update by a change of its type. */
 export async function lockProduct(
   trx: Trx,
   engine: Engine,
@@ -205,6 +205,28 @@ export async function lockProduct(
     .where('idproduct', '=', idproduct)
     .modifyEnd(lockClause(engine, mode))
     .executeTakeFirst();
+}
+
+/** Locks product rows shared in id order, in one statement (no lock on SQLite: see lockClause). */
+export async function lockProductsShared(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  idproducts: readonly number[],
+) {
+  if (idproducts.length === 0) return [];
+  return trx
+    .selectFrom('products')
+    .selectAll()
+    .where('idaccount', '=', idaccount)
+    .where(
+      'idproduct',
+      'in',
+      [...new Set(idproducts)].sort((a, b) => a - b),
+    )
+    .orderBy('idproduct')
+    .modifyEnd(lockClause(engine, 'share'))
+    .execute();
 }
 
 export async function findProductByCode(db: Db, idaccount: number, productcode: string) {

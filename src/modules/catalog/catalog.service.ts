@@ -234,6 +234,14 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
       if (!p) throw notFound('Product', idproduct);
       return p;
     },
+    /**
+     * Locks products shared, in id order, in one statement: their type and active flag stay as read
+     * until the commit (a change of type locks a product exclusively). Unknown ids are left out.
+     */
+    lockProductsShared: async (trx: Trx, idaccount: number, idproducts: readonly number[]) =>
+      new Map(
+        (await repo.lockProductsShared(trx, engine, idaccount, idproducts)).map((p) => [p.idproduct, p]),
+      ),
     /** Locks the location row shared (PostgreSQL): it cannot be deleted until commit. */
     lockLocationShared: (trx: Trx, idaccount: number, idlocation: number) =>
       repo.lockLocation(trx, engine, 'share', idaccount, idlocation),

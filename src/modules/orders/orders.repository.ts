@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { OrderProductsTable, OrdersTable } from '../../db/schema.ts';
-import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 
 /** All SQL of orders, order lines and stock allocations. */
 
@@ -78,7 +78,7 @@ export async function lockOrder(
   idaccount: number,
   idorder: number,
 ): Promise<OrderRow | undefined> {
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('orders')
@@ -99,7 +99,7 @@ export async function lockOrders(
   idorders: readonly number[],
 ): Promise<OrderRow[]> {
   if (idorders.length === 0) return [];
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('orders')

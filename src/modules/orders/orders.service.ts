@@ -379,8 +379,14 @@ export function createOrdersService(deps: {
       throw invalidState(
         `No warehouse can ship order ${idorder}: list an active warehouse in its warehouses, or let one accept orders`,
       );
-    const infos = new Map<number, ProductInfo>();
-    for (const l of top) infos.set(l.idproduct, await product(trx, idaccount, l.idproduct));
+    // Products shared before levels (ADR 0003): what their types decide below stays true until the
+    // commit (an unlimited_stock product never gets reservations, a stocked one never loses them).
+    const infos: Map<number, ProductInfo> = await catalog.lockProductsShared(
+      trx,
+      idaccount,
+      top.map((l) => l.idproduct),
+    );
+    for (const l of top) if (!infos.has(l.idproduct)) throw notFound('Product', l.idproduct);
 
     // Virtual compositions: their parts become order lines now (Picqer adds them on processing).
     const lines: ProcessLine[] = [];

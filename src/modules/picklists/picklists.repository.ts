@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { PicklistProductsTable, PicklistsTable } from '../../db/schema.ts';
-import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 
 /** All SQL of picklists and their lines. */
 
@@ -104,7 +104,7 @@ export async function lockPicklist(
   idaccount: number,
   idpicklist: number,
 ): Promise<PicklistRow | undefined> {
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('picklists')
@@ -144,7 +144,7 @@ export async function picklistsOfOrder(
     .where('idaccount', '=', idaccount)
     .where('idorder', '=', idorder)
     .orderBy('idpicklist');
-  return engine ? forUpdate(engine, q).execute() : q.execute();
+  return engine ? forNoKeyUpdate(engine, q).execute() : q.execute();
 }
 
 export async function linesOf(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
-import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 import type { Insertable, Updateable } from 'kysely';
 import type { PurchaseOrderProductsTable, PurchaseOrdersTable } from '../../db/schema.ts';
 
@@ -49,7 +49,7 @@ export async function lockPurchaseOrders(
   ids: readonly number[],
 ) {
   if (ids.length === 0) return [];
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('purchaseorders as po')
@@ -68,7 +68,7 @@ export async function lockLinesOf(
   idpurchaseorders: readonly number[],
 ) {
   if (idpurchaseorders.length === 0) return [];
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('purchaseorder_products')

@@ -193,8 +193,17 @@ export function createPurchasingService(deps: {
 
   // Checks of referenced objects: unknown references in a body are bad input (400), not a 404.
 
-  async function productForLine(db: Db, idaccount: number, idproduct: number) {
-    const p = await catalog.requireProduct(db, idaccount, idproduct).catch((err: unknown) => {
+  /**
+   * A product that can be on a purchase order line. `lock` (receiving) locks it shared first: its
+   * type stays as checked until the commit, since a change of type locks it exclusively and refuses
+   * while the product holds stock (so a product never becomes unlimited_stock with stock booked).
+   */
+  async function productForLine(db: Db, idaccount: number, idproduct: number, lock = false) {
+    const read =
+      lock && db.isTransaction
+        ? catalog.lockProductShared(db as Trx, idaccount, idproduct)
+        : catalog.requireProduct(db, idaccount, idproduct);
+    const p = await read.catch((err: unknown) => {
       if (err instanceof DomainError && err.code === 'not_found')
         throw new DomainError('unknown_product', `Product ${idproduct} does not exist`);
       throw err;
@@ -402,6 +411,9 @@ export function createPurchasingService(deps: {
       (await repo.defaultWarehouse(db, idaccount))?.idwarehouse,
     /** Products that purchasing and receiving accept (400 when unknown or not holding stock). */
     productRef: productForLine,
+    /** The product a receipt books, locked shared until the commit (see productForLine). */
+    lockProductForReceipt: (trx: Trx, idaccount: number, idproduct: number) =>
+      productForLine(trx, idaccount, idproduct, true),
 
     create(idaccount: number, input: PurchaseOrderCreate): Promise<PurchaseOrderView> {
       return tx(async (trx) => {

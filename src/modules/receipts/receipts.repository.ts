@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { ReceiptProductsTable, ReceiptsTable } from '../../db/schema.ts';
-import { forUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 
 /**
  * SQL of receipts and their received products. Reads for views join the supplier and purchase
@@ -43,7 +43,7 @@ export async function findReceipt(db: Db, idaccount: number, idreceipt: number) 
 }
 
 export async function lockReceipt(trx: Trx, engine: Engine, idaccount: number, idreceipt: number) {
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('receipts')

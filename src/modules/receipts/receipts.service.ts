@@ -270,7 +270,8 @@ export function createReceiptsService(deps: {
     ): Promise<ReceiptProductView[]> {
       return tx(async (trx) => {
         const r = await requireReceipt(trx, idaccount, idreceipt);
-        await purchasing.productRef(trx, idaccount, input.idproduct);
+        // Products before levels (ADR 0003): shared, so its type cannot change under the receipt.
+        await purchasing.lockProductForReceipt(trx, idaccount, input.idproduct);
         const idlocation = input.idlocation ?? null;
         if (idlocation !== null) {
           const loc = await catalog.findLocation(trx, idaccount, idlocation);

@@ -3,7 +3,7 @@ import type { Engine } from '../../db/engine.ts';
 import type { PicklistLocationsTable } from '../../db/schema.ts';
 import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
-import { forUpdate } from '../../db/transaction.ts';
+import { forNoKeyUpdate } from '../../db/transaction.ts';
 import type { SlotLevel } from '../../domain/stock.ts';
 
 /** All SQL of stock levels, location stock, picklist reservations at locations and the ledger. */
@@ -140,7 +140,7 @@ export async function lockLevels(
   const rows: LevelRow[] = [];
   for (const chunk of chunks(sortKeys(keys)))
     rows.push(
-      ...(await forUpdate(
+      ...(await forNoKeyUpdate(
         engine,
         trx
           .selectFrom('stock_levels')
@@ -156,7 +156,7 @@ export async function lockLevels(
 
 /** Locks every slot of one (product, warehouse) in slot order. Call after locking the level. */
 export async function lockSlots(trx: Trx, engine: Engine, key: LevelKey): Promise<SlotLevel[]> {
-  return forUpdate(
+  return forNoKeyUpdate(
     engine,
     trx
       .selectFrom('location_stock')
@@ -204,7 +204,7 @@ export async function slotsWithLocations(
       .orderBy('location_stock.idwarehouse')
       .orderBy('location_stock.slot');
     // Only the slot rows: the location rows stay free for others.
-    rows.push(...(await (engine === 'postgres' ? q.forUpdate('location_stock') : q).execute()));
+    rows.push(...(await (engine === 'postgres' ? q.forNoKeyUpdate('location_stock') : q).execute()));
   }
   return rows;
 }

@@ -147,6 +147,27 @@ function historyView(r: NonNullable<Awaited<ReturnType<typeof repo.getHistory>>>
   };
 }
 
+const compareLevels = (a: LevelPair, b: LevelPair) =>
+  a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse;
+type LevelPair = { idproduct: number; idwarehouse: number };
+
+/**
+ * Levels are locked in (idproduct, idwarehouse) order (ADR 0003). A transaction that holds some
+ * and then locks one that sorts before the last it holds can deadlock with another doing the
+ * opposite: STOCKROOM_LOCK_ORDER=throw (the tests) makes that an error with the keys, so a use case
+ * that does not lock its footprint up front is found by the suite, not by a deadlock in production.
+ */
+function checkLockOrder(held: Iterable<LevelPair>, wanted: readonly LevelPair[]): void {
+  if (process.env.STOCKROOM_LOCK_ORDER !== 'throw') return;
+  let last: LevelPair | undefined;
+  for (const h of held) if (!last || compareLevels(h, last) > 0) last = h;
+  const early = wanted.find((w) => last && compareLevels(w, last) < 0);
+  if (early)
+    throw new Error(
+      `lock order: level ${early.idproduct}:${early.idwarehouse} locked after ${last!.idproduct}:${last!.idwarehouse}`,
+    );
+}
+
 export function createStockService(deps: {
   handle: DatabaseHandle;
   clock: Clock;
@@ -279,6 +300,7 @@ export function createStockService(deps: {
       ).values(),
     ];
     const missing = wanted.filter((k) => !held.has(levelKey(k)));
+    if (missing.length > 0 && held.size > 0) checkLockOrder(held.values(), missing);
     if (missing.length > 0) {
       let rows = await repo.lockLevels(trx, engine, idaccount, missing);
       if (rows.length < missing.length) {
