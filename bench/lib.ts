@@ -214,6 +214,8 @@ export interface Target {
 }
 
 export interface ResultRow {
+  /** A stable name for the figure (with engine, the key to it in latest.json), e.g. 'stock.change'. */
+  key: string;
   engine: BenchEngine['name'];
   figure: string;
   value: number;
@@ -247,12 +249,14 @@ export function record(row: Omit<ResultRow, 'verdict' | 'ratio'>): ResultRow {
 
 /** A figure measured against its ceiling by interleaved(). */
 export function recordAgainst(
+  key: string,
   engine: BenchEngine['name'],
   figure: Measured,
   ceiling: Measured,
   target?: Target,
 ): ResultRow {
   return record({
+    key,
     engine,
     figure: `${figure.label}, ${figure.concurrency} client${figure.concurrency === 1 ? '' : 's'}`,
     value: figure.perSecond,
@@ -275,14 +279,22 @@ function formatValue(value: number, unit: ResultRow['unit']): string {
 function formatTarget(row: ResultRow): string {
   const t = row.target;
   if (!t) return '';
-  const bound = t.on === 'ratio' ? `${t.bound}x` : formatValue(t.bound, row.unit).replace('.00 s', ' s');
+  const bound = t.on === 'ratio' || row.unit === 'x' ? `${t.bound}x` : `${t.bound} ${row.unit}`;
   return `${t.compare} ${bound}${t.notJudged ? ` (${t.notJudged})` : ''}`;
 }
 
-/** Prints the results as a table (markdown, so it can go into the README as it is). */
-export function printTable(): void {
+/**
+ * Prints the results as a table (markdown, so it can go into the README as it is), rows of the keys
+ * in `order` first in that order (SQLite before PostgreSQL), then the others as recorded.
+ */
+export function printTable(order: string[] = []): void {
+  const rank = (r: ResultRow) => {
+    const i = order.indexOf(r.key);
+    return (i < 0 ? order.length : i) * 2 + (r.engine === 'sqlite' ? 0 : 1);
+  };
+  const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i);
   const header = ['engine', 'figure', 'value', 'ceiling (same run)', 'ratio', 'target', 'verdict'];
-  const lines = rows.map((r) => [
+  const lines = sorted.map(({ r }) => [
     r.engine,
     r.figure,
     formatValue(r.value, r.unit),

@@ -155,7 +155,7 @@ export async function run(engine: BenchEngine): Promise<void> {
         { label: 'durable one-row transaction, better-sqlite3', concurrency: 1, op: ceiling.op },
         { label: 'stock change', concurrency: 1, op: () => change(products[0]!) },
       ]);
-      recordAgainst(engine.name, figure!, one!, { on: 'ratio', compare: '>=', bound: 0.5 });
+      recordAgainst('stock.change', engine.name, figure!, one!, { on: 'ratio', compare: '>=', bound: 0.5 });
     } else {
       const ceiling = await postgresOneRow(tmp.url!, CLIENTS);
       closers.push(ceiling.close);
@@ -168,8 +168,8 @@ export async function run(engine: BenchEngine): Promise<void> {
         { label: `stock change, ${CLIENTS} products`, concurrency: CLIENTS, op: (w) => change(products[w]!) },
         { label: 'stock change, one hot product', concurrency: CLIENTS, op: () => change(products[0]!) },
       ]);
-      recordAgainst(engine.name, spread!, one!, { on: 'ratio', compare: '>=', bound: 0.3 });
-      recordAgainst(engine.name, hot!, one!);
+      recordAgainst('stock.change', engine.name, spread!, one!, { on: 'ratio', compare: '>=', bound: 0.3 });
+      recordAgainst('stock.change.hot', engine.name, hot!, one!);
     }
 
     const empty = await emptyRoute('Basic ' + Buffer.from(`${account.apikey}:X`).toString('base64'));
@@ -179,6 +179,7 @@ export async function run(engine: BenchEngine): Promise<void> {
       { label: 'GET stock', concurrency: CLIENTS, op: (w) => read(products[w]!) },
     ]);
     recordAgainst(
+      'stock.get',
       engine.name,
       get!,
       route!,
