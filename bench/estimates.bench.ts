@@ -5,23 +5,16 @@
  * 100 backorders and with one covering all 10,000, and the delivery date change of those purchase
  * orders (100 and 10,000 estimates move, each with its events). `npm run bench -- estimates`.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { connect } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createServices } from '../src/services.ts';
-import type { BenchEngine } from './run.ts';
-
-const config = { transitDays: 2, webhookAllowedHosts: [], smtpUrl: undefined, smtpFrom: 'bench@localhost' };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { benchConfig, median, tempDatabase, type BenchEngine } from './lib.ts';
 
 export async function run(engine: BenchEngine): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockroom-bench-'));
-  const handle = connect({ databaseUrl: engine.url, dataDir, sqliteSynchronous: 'NORMAL', pgPoolSize: 10 });
+  const tmp = await tempDatabase(engine);
+  const handle = tmp.connect({ sqliteSynchronous: 'NORMAL', pgPoolSize: 10 });
   try {
     await migrateToLatest(handle);
-    const services = createServices({ handle, config });
+    const services = createServices({ handle, config: benchConfig });
     const { idaccount } = await services.accounts.createAccount(`bench-estimates-${Date.now()}`);
     const { idwarehouse } = await services.catalog.createWarehouse(idaccount, { name: 'Bench' });
     const { idsupplier } = await services.catalog.createSupplier(idaccount, { name: 'Supplier' });
@@ -77,6 +70,6 @@ export async function run(engine: BenchEngine): Promise<void> {
     }
   } finally {
     await handle.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await tmp.drop();
   }
 }

@@ -3,16 +3,12 @@
  * against 10,000 open purchase order lines: the pure computation, and on the engine the supply
  * query it runs on (10,000 lines of purchased orders). `npm run bench -- expected`.
  */
-import fs from 'node:fs';
 import { sql } from 'kysely';
-import os from 'node:os';
-import path from 'node:path';
-import { connect } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { expectedAvailability, type QueuedBackorder, type SupplyLine } from '../src/domain/expected-dates.ts';
 import { formatDate } from '../src/domain/time.ts';
 import { supplyFor } from '../src/modules/purchasing/purchasing.repository.ts';
-import type { BenchEngine } from './run.ts';
+import { median, tempDatabase, type BenchEngine } from './lib.ts';
 
 const BACKORDERS = 100_000;
 const LINES = 10_000;
@@ -43,8 +39,6 @@ function data() {
   return { queue, supply };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 function measurePure(): string {
   const { queue, supply } = data();
   for (let i = 0; i < 3; i++) expectedAvailability(queue, supply); // warm-up
@@ -63,8 +57,8 @@ function measurePure(): string {
 }
 
 async function measureSupplyQuery(engine: BenchEngine): Promise<string> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockroom-bench-'));
-  const handle = connect({ databaseUrl: engine.url, dataDir, sqliteSynchronous: 'NORMAL' });
+  const tmp = await tempDatabase(engine);
+  const handle = tmp.connect({ sqliteSynchronous: 'NORMAL' });
   try {
     await migrateToLatest(handle);
     const db = handle.db;
@@ -161,7 +155,7 @@ async function measureSupplyQuery(engine: BenchEngine): Promise<string> {
     return `supply query on ${engine.name}, ${rows} open lines: median ${median(times).toFixed(1)} ms`;
   } finally {
     await handle.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await tmp.drop();
   }
 }
 

@@ -2,23 +2,12 @@
  * Webhooks: what the outbox fan-out costs a write, and how fast a worker empties the queue into a
  * local receiver. `npm run bench -- webhooks`.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { connect } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { withTransaction } from '../src/db/transaction.ts';
 import { createServices, type Services } from '../src/services.ts';
-import type { BenchEngine } from './run.ts';
-
-const config = {
-  transitDays: 2,
-  webhookAllowedHosts: ['127.0.0.1'],
-  smtpUrl: undefined,
-  smtpFrom: 'bench@localhost',
-};
+import { benchConfig, tempDatabase, type BenchEngine } from './lib.ts';
 
 async function emitMany(services: Services, idaccount: number, n: number): Promise<number> {
   const started = performance.now();
@@ -31,10 +20,8 @@ async function emitMany(services: Services, idaccount: number, n: number): Promi
 }
 
 export async function run(engine: BenchEngine): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockroom-bench-'));
-  const handles = [0, 1].map(() =>
-    connect({ databaseUrl: engine.url, dataDir, sqliteSynchronous: 'NORMAL' }),
-  );
+  const tmp = await tempDatabase(engine);
+  const handles = [0, 1].map(() => tmp.connect({ sqliteSynchronous: 'NORMAL' }));
   let received = 0;
   const receiver = http.createServer((req, res) => {
     req.resume();
@@ -47,7 +34,10 @@ export async function run(engine: BenchEngine): Promise<void> {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
   try {
     await migrateToLatest(handles[0]!);
-    const [a, b] = handles.map((handle) => createServices({ handle, config })) as [Services, Services];
+    const [a, b] = handles.map((handle) => createServices({ handle, config: benchConfig })) as [
+      Services,
+      Services,
+    ];
     const n = 1000;
 
     const plain = await a.accounts.createAccount('bench-no-hooks');
@@ -87,6 +77,6 @@ export async function run(engine: BenchEngine): Promise<void> {
   } finally {
     await new Promise<void>((r) => receiver.close(() => r()));
     for (const h of handles) await h.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await tmp.drop();
   }
 }
