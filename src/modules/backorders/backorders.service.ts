@@ -247,10 +247,16 @@ export function createBackordersService(deps: {
     expectations.parentsChangedInTrx(trx, idaccount, parents);
   }
 
-  /** A composition's parent is as available as its scarcest part (whole compositions only). */
+  /**
+   * A composition's parent is as available as its scarcest part (whole compositions only). The
+   * parents are locked (in id order, after the levels: ADR 0003) before their parts are read: two
+   * queues of different parts assigning at once each hold only their own part's level, so without
+   * this lock each would read the other's part as it was before and both would leave the parent at
+   * 0. Locked, the second waits for the first to commit and then reads its part as committed.
+   */
   async function refreshParentsInTrx(trx: Trx, idaccount: number, parentIds: readonly number[]) {
     if (parentIds.length === 0) return;
-    const parents = (await repo.findBackorders(trx, idaccount, parentIds)).filter((p) =>
+    const parents = (await repo.lockBackorders(trx, engine, idaccount, parentIds)).filter((p) =>
       isOpenBackorderStatus(p.status),
     );
     const parts = (await repo.partsOf(trx, idaccount, parentIds)).filter((p) =>

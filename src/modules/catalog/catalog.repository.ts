@@ -207,6 +207,31 @@ export async function lockProduct(
     .executeTakeFirst();
 }
 
+/**
+ * A stock change's first statement: the product locked shared, and whether the warehouse exists
+ * (warehouse_found null when not). Undefined for an unknown product.
+ */
+export async function lockProductSharedWithWarehouse(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  idproduct: number,
+  idwarehouse: number,
+) {
+  const q = trx
+    .selectFrom('products')
+    .leftJoin('warehouses', (j) =>
+      j
+        .onRef('warehouses.idaccount', '=', 'products.idaccount')
+        .on('warehouses.idwarehouse', '=', idwarehouse),
+    )
+    .selectAll('products')
+    .select('warehouses.idwarehouse as warehouse_found')
+    .where('products.idaccount', '=', idaccount)
+    .where('products.idproduct', '=', idproduct);
+  return (engine === 'postgres' ? q.forShare('products') : q).executeTakeFirst();
+}
+
 /** Locks product rows shared in id order, in one statement (no lock on SQLite: see lockClause). */
 export async function lockProductsShared(
   trx: Trx,

@@ -235,6 +235,17 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
       return p;
     },
     /**
+     * The product a stock change is about, locked shared (see lockProductShared), and its warehouse
+     * checked, in one statement: 404 for an unknown product, then for an unknown warehouse.
+     */
+    lockProductSharedIn: async (trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) => {
+      const row = await repo.lockProductSharedWithWarehouse(trx, engine, idaccount, idproduct, idwarehouse);
+      if (!row) throw notFound('Product', idproduct);
+      if (row.warehouse_found === null) throw notFound('Warehouse', idwarehouse);
+      const { warehouse_found: _w, ...product } = row;
+      return product;
+    },
+    /**
      * Locks products shared, in id order, in one statement: their type and active flag stay as read
      * until the commit (a change of type locks a product exclusively). Unknown ids are left out.
      */

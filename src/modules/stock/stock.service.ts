@@ -714,9 +714,8 @@ export function createStockService(deps: {
    * as checked until commit (a type change locks it exclusively).
    */
   async function lockStockedProduct(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
-    const product = await catalog.lockProductShared(trx, idaccount, idproduct);
+    const product = await catalog.lockProductSharedIn(trx, idaccount, idproduct, idwarehouse);
     rememberProduct(trx, product);
-    await catalog.requireWarehouse(trx, idaccount, idwarehouse);
     if (!STOCKED_TYPES.includes(product.type))
       throw invalidState(
         `Product ${idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
