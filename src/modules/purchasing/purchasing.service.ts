@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { formatRunningNumber, nextNumber } from '../../db/counters.ts';
-import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { FootprintChanged, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import {
   expectedAvailability as computeExpected,
@@ -285,9 +285,11 @@ export function createPurchasingService(deps: {
     idpurchaseorder: number,
     levels: { moreProducts?: number[] } | false = {},
   ) {
+    const lockedProducts = new Set<number>();
     if (levels && deps.lockLevels) {
       const found = await requirePurchaseOrder(trx, idaccount, idpurchaseorder);
       const products = (await repo.linesOf(trx, idaccount, [idpurchaseorder])).map((l) => l.idproduct);
+      for (const p of [...products, ...(levels.moreProducts ?? [])]) lockedProducts.add(p);
       await deps.lockLevels(
         trx,
         idaccount,
@@ -300,6 +302,11 @@ export function createPurchasingService(deps: {
     const [po] = await repo.lockPurchaseOrders(trx, engine, idaccount, [idpurchaseorder]);
     if (!po) throw notFound('Purchase order', idpurchaseorder);
     const lines = await repo.lockLinesOf(trx, engine, idaccount, [idpurchaseorder]);
+    // A line added between reading the lines and locking the order has a level this transaction
+    // does not hold; taking it now would lock a level after a purchase order (receipts lock the other
+    // way round), so the transaction runs again with the new line read first.
+    if (levels && deps.lockLevels && lines.some((l) => !lockedProducts.has(l.idproduct)))
+      throw new FootprintChanged(`a line was added to purchase order ${idpurchaseorder}`);
     return { po, lines };
   }
 
