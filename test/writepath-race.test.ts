@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { connect, type DatabaseHandle } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { systemClock } from '../src/domain/time.ts';
@@ -78,6 +79,29 @@ const describeRetries = (rs: readonly Retry[]) =>
     .map((r) => `server ${r.server}: ${r.code ?? '?'} attempt ${r.attempt ?? '?'}: ${r.detail ?? r.raw}`)
     .join(' | ');
 
+/**
+ * pg_stat_database counts per database, and the rest of the suite runs beside this file on
+ * TEST_DATABASE_URL: the run gets a database of its own, created empty next to it (named
+ * <database>_writepath; dropped and created again at the start of each run).
+ */
+async function ownDatabase(url: string): Promise<{ url: string }> {
+  const own = new URL(url);
+  const name = `${own.pathname.slice(1) || 'postgres'}_writepath`;
+  own.pathname = `/${name}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists "${name}" with (force)`);
+  await admin(`create database "${name}"`);
+  return { url: own.toString() };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(
@@ -86,6 +110,7 @@ describe(
   () => {
     const servers: Server[] = [];
     let handle: DatabaseHandle;
+    let db: Awaited<ReturnType<typeof ownDatabase>> | undefined;
     let idaccount = 0;
     let apikey = '';
     let deadlocksBefore = 0;
@@ -304,7 +329,8 @@ describe(
     }
 
     before(async () => {
-      handle = connect({ databaseUrl: postgresUrl, dataDir: '/nonexistent' });
+      db = await ownDatabase(postgresUrl!);
+      handle = connect({ databaseUrl: db.url, dataDir: '/nonexistent' });
       await migrateToLatest(handle);
       const startKey = 'wr-' + randomBytes(12).toString('hex');
       for (let i = 0; i < PROCESSES; i++) {
@@ -314,7 +340,7 @@ describe(
             ...process.env,
             PORT: String(port),
             HOST: '127.0.0.1',
-            DATABASE_URL: postgresUrl,
+            DATABASE_URL: db.url,
             STOCKROOM_API_KEY: startKey,
             LOG_LEVEL: 'warn',
             WEBHOOK_WORKER_IN_SERVER: 'false',
@@ -346,6 +372,7 @@ describe(
       await Promise.all(
         servers.map((s) => new Promise((r) => (s.proc.exitCode !== null ? r(null) : s.proc.once('exit', r)))),
       );
+      // The database stays until the next run, so that the ids in a failure can be looked up.
       await handle?.close();
     });
 
