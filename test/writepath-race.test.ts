@@ -591,7 +591,7 @@ describe(
       );
     });
 
-    test(`when purchase order lines are added and changed while receipts book on them (${ROUNDS} rounds), then nothing fails and reconcile is empty`, async () => {
+    test(`when purchase order lines are added and changed and its date moves while receipts book on them (${ROUNDS} rounds), then nothing fails and reconcile is empty`, async () => {
       await newAccount();
       const rounds: {
         X: number;
@@ -640,6 +640,7 @@ describe(
                 { delivery_date: '2031-02-01' },
                 r + 3,
               ),
+              call('PUT', `/purchaseorders/${x.idpurchaseorder}`, { delivery_date: '2031-04-01' }, r + 2),
               call('POST', `/receipts/${x.receipt}/products`, { idproduct: x.X, amount: 1 }, r + 1),
               call('POST', `/receipts/${x.receipt}/products`, { idproduct: x.Z, amount: 1 }, r + 2),
               call('POST', `/receipts/${x.receipt}/products`, { idproduct: x.Y, amount: 1 }, r + 3),
