@@ -1,5 +1,10 @@
 import type { Db } from '../../db/transaction.ts';
-import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
+import {
+  assignablePool,
+  assignQueue,
+  OPEN_BACKORDER_STATUSES,
+  parentAvailable,
+} from '../../domain/backorder-assignment.ts';
 
 /** Backorder statuses that still wait for stock (they count in reservedbackorders); defined in the domain. */
 export { OPEN_BACKORDER_STATUSES };
@@ -15,7 +20,8 @@ async function sums(rows: Promise<{ key: Key; n: number }[]>): Promise<Map<Key, 
  * Rebuilds every stock counter of an account from its sources and lists where they disagree:
  * stock from the ledger, location stock from the ledger, the warehouse total from its slots,
  * picklist reservations from picklist lines, backorder reservations from open backorders,
- * allocations from allocation rows. An empty list means the counters are exactly the ledger.
+ * allocations from allocation rows; and the assignment of stock to open backorders (see
+ * assignmentProblems). An empty list means the counters are exactly the ledger.
  */
 export async function reconcile(db: Db, idaccount: number): Promise<string[]> {
   const problems: string[] = [];
@@ -102,6 +108,89 @@ export async function reconcile(db: Db, idaccount: number): Promise<string[]> {
     check('reserved_picklists', l.reserved_picklists, slotReserved.get(lk) ?? 0);
     check('reserved_backorders', l.reserved_backorders, backorders.get(lk) ?? 0);
     check('reserved_allocations', l.reserved_allocations, allocations.get(lk) ?? 0);
+  }
+  problems.push(...assignmentProblems(levels, await openBackorders(db, idaccount)));
+  return problems;
+}
+
+function openBackorders(db: Db, idaccount: number) {
+  return db
+    .selectFrom('backorders')
+    .select([
+      'idbackorder',
+      'idproduct',
+      'idwarehouse',
+      'amount',
+      'amount_available',
+      'priority_rank',
+      'priority',
+      'created_at',
+      'has_parts',
+      'part_of_idbackorder',
+      'parts_per_parent',
+    ])
+    .where('idaccount', '=', idaccount)
+    .where('status', 'in', OPEN_BACKORDER_STATUSES)
+    .orderBy('idbackorder')
+    .execute();
+}
+
+type OpenBackorder = Awaited<ReturnType<typeof openBackorders>>[number];
+
+/**
+ * The assignment of stock to open backorders, rebuilt with the domain's rule and compared with what
+ * is stored. Each (product, warehouse) queue of open backorders that are not composition parents gets
+ * assignQueue(assignablePool(level), queue): stock minus picklist reservations, handed out in queue
+ * order (priority level, priority, created_at, id). A composition parent is as available as its
+ * scarcest open part as stored (parentAvailable), so a wrong part is named once, at the part.
+ *
+ * @example
+ * assignmentProblems(levels, openRows)
+ * // -> ['backorder 7 (product 3, warehouse 1): amount_available 0, assignment in queue order says 2']
+ */
+export function assignmentProblems(
+  levels: readonly { idproduct: number; idwarehouse: number; stock: number; reserved_picklists: number }[],
+  open: readonly OpenBackorder[],
+): string[] {
+  const problems: string[] = [];
+  const pools = new Map(levels.map((l) => [k(l.idproduct, l.idwarehouse), assignablePool(l)]));
+  const queues = new Map<Key, OpenBackorder[]>();
+  for (const b of open) {
+    if (b.has_parts) continue;
+    const qk = k(b.idproduct, b.idwarehouse);
+    const q = queues.get(qk);
+    if (q) q.push(b);
+    else queues.set(qk, [b]);
+  }
+  const byId = new Map(open.map((b) => [b.idbackorder, b]));
+  for (const [qk, queue] of queues) {
+    const pool = pools.get(qk) ?? 0;
+    for (const a of assignQueue(pool, queue)) {
+      const b = byId.get(a.idbackorder)!;
+      if (b.amount_available !== a.amount_available)
+        problems.push(
+          `backorder ${b.idbackorder} (product ${b.idproduct}, warehouse ${b.idwarehouse}): amount_available ${b.amount_available}, assignment in queue order says ${a.amount_available} (pool ${pool})`,
+        );
+    }
+  }
+  const partsOf = new Map<number, OpenBackorder[]>();
+  for (const b of open) {
+    if (b.part_of_idbackorder === null) continue;
+    const parts = partsOf.get(b.part_of_idbackorder);
+    if (parts) parts.push(b);
+    else partsOf.set(b.part_of_idbackorder, [b]);
+  }
+  for (const p of open) {
+    if (!p.has_parts) continue;
+    const parts = partsOf.get(p.idbackorder) ?? [];
+    const want = parentAvailable(
+      p.amount,
+      parts.map((x) => ({ amount_available: x.amount_available, parts_per_parent: x.parts_per_parent ?? 1 })),
+    );
+    if (p.amount_available !== want)
+      problems.push(
+        `backorder ${p.idbackorder} (composition parent, product ${p.idproduct}, warehouse ${p.idwarehouse}): amount_available ${p.amount_available}, its parts say ${want} (${parts.map((x) => `part ${x.idbackorder}: ${x.amount_available}/${x.parts_per_parent ?? 1}`).join(', ')})`,
+      );
   }
   return problems;
 }
