@@ -13,6 +13,7 @@ import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
+import { registerStrictIntegers } from './strict-integers.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerErrorHandler(app);
+  registerStrictIntegers(app);
   app.addSchema(ErrorSchema);
 
   await app.register(swagger, {
