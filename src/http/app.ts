@@ -14,6 +14,7 @@ import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
 import { registerStrictIntegers } from './strict-integers.ts';
+import { createLifecycle, registerLifecycle, type Lifecycle } from './lifecycle.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -41,6 +42,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Answer /health with 503 until this says ready (set by the server after migrations). */
   isReady?: () => boolean;
+  /** Phase for GET /ready and the count of running handlers the shutdown waits for (server.ts). */
+  lifecycle?: Lifecycle;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   registerErrorHandler(app);
   registerStrictIntegers(app);
+  registerLifecycle(app, options.lifecycle ?? createLifecycle('ready'), options.services.handle);
   app.addSchema(ErrorSchema);
 
   await app.register(swagger, {
