@@ -24,6 +24,11 @@ export interface Config {
   smtpFrom: string;
   /** SIGTERM: how long in-flight requests and background work may take before the pool closes anyway. */
   shutdownTimeoutMs: number;
+  /** redis://... keeps the rate-limit and failed-auth counters in Redis, shared by all processes. */
+  rateLimitRedisUrl: string | undefined;
+  rateLimitRedisPrefix: string;
+  /** Failed authentications per client address and minute before 429 (0: not limited). */
+  authFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +56,15 @@ function apiKey(raw: string | undefined): string | undefined {
   if (!/^[\x21-\x7e]+$/.test(raw) || raw.includes(':'))
     throw new ConfigError(
       'STOCKROOM_API_KEY cannot be sent as an API key (it holds a colon, a space or a non-ASCII character): use printable ASCII without ":" or leave it unset',
+    );
+  return raw;
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^rediss?:\/\//.test(raw))
+    throw new ConfigError(
+      'RATE_LIMIT_REDIS_URL must look like redis://host:port (leave it unset to count in memory)',
     );
   return raw;
 }
@@ -87,5 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     smtpFrom: env.SMTP_FROM || 'Stockroom <stockroom@localhost>',
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 1),
+    rateLimitRedisUrl: redisUrl(env.RATE_LIMIT_REDIS_URL),
+    rateLimitRedisPrefix: env.RATE_LIMIT_REDIS_PREFIX || 'stockroom:rate-limit:',
+    authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20),
   };
 }

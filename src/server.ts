@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     services,
     lifecycle,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    limits: { redisUrl: config.rateLimitRedisUrl, redisPrefix: config.rateLimitRedisPrefix },
+    ...(config.authFailuresPerMinute > 0 && { authFailuresPerMinute: config.authFailuresPerMinute }),
     logger: { level: config.logLevel },
   });
   if (firstKey) {
