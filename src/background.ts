@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { WebhookWorkerOptions, WorkerLog } from './modules/webhooks/webhooks.worker.ts';
+import { purgeExpiredKeys } from './modules/idempotency/idempotency.service.ts';
 import type { Services } from './services.ts';
 
 export interface Background {
@@ -15,7 +16,20 @@ export interface Background {
 export interface PeriodicTask {
   name: string;
   intervalMs: number;
-  run(services: Services): Promise<void>;
+  /** The first run after start (default: 10 s or the interval, the shorter). */
+  firstRunMs?: number;
+  /** Units of work that fail are logged through `log` and skipped; a throw fails the whole run. */
+  run(services: Services, log?: WorkerLog): Promise<void>;
+}
+
+/** After a failed run the next comes sooner than the interval, then later and later (capped). */
+export const RETRY_BASE_MS = 30_000;
+export const RETRY_MAX_MS = 60 * 60_000;
+
+/** The delay before the next run after `failures` consecutive failed runs (0: the interval). */
+export function nextDelay(task: PeriodicTask, failures: number): number {
+  if (failures === 0) return task.intervalMs;
+  return Math.min(RETRY_BASE_MS * 2 ** (failures - 1), RETRY_MAX_MS);
 }
 
 /** The periodic tasks of the application; modules add theirs here. */
@@ -24,10 +38,31 @@ export function periodicTasks(): PeriodicTask[] {
     {
       // Backorders whose estimated ship date passed before they shipped: backorders.delay_noticed,
       // once per backorder and date (safe in several processes: rows are rechecked under lock).
+      // Each queue is a unit: one failing queue is logged and skipped, the others are reported.
       name: 'backorder-missed-dates',
       intervalMs: 15 * 60_000,
-      run: async (services) => {
-        await services.backorders.noticeMissedDates();
+      firstRunMs: 10_000,
+      run: async (services, log) => {
+        let failures = 0;
+        await services.backorders.noticeMissedDates(
+          200,
+          log &&
+            ((err, unit) => {
+              failures++;
+              log.error({ err, ...unit }, 'missed-date check failed for a backorder queue; skipped');
+            }),
+        );
+        if (failures > 0) throw new Error(`${failures} backorder queues failed the missed-date check`);
+      },
+    },
+    {
+      // Idempotency keys are remembered 24 hours (ADR 0013); older ones are deleted.
+      name: 'idempotency-key-purge',
+      intervalMs: 60 * 60_000,
+      firstRunMs: 60_000,
+      run: async (services, log) => {
+        const purged = await purgeExpiredKeys(services.handle, services.clock());
+        if (purged > 0) log?.info({ purged }, 'expired idempotency keys deleted');
       },
     },
   ];
@@ -62,21 +97,36 @@ export function runBackground(
   };
 }
 
-/** Runs a task every intervalMs (never overlapping itself) until stopped. */
+/**
+ * Runs a task every intervalMs (never overlapping itself) until stopped: the first run soon after
+ * start, a failed run logged and retried with backoff (nextDelay).
+ */
 function startTask(task: PeriodicTask, services: Services, log: WorkerLog): Background {
   let stopped = false;
+  let failures = 0;
   let current: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
     current = task
-      .run(services)
-      .catch((err: unknown) => log.error({ err, task: task.name }, 'periodic task failed'))
+      .run(services, log)
+      .then(
+        () => {
+          failures = 0;
+        },
+        (err: unknown) => {
+          failures++;
+          log.error(
+            { err, task: task.name, failures, retryInMs: nextDelay(task, failures) },
+            'periodic task failed',
+          );
+        },
+      )
       .finally(() => {
         current = undefined;
-        if (!stopped) timer = setTimeout(tick, task.intervalMs);
+        if (!stopped) timer = setTimeout(tick, nextDelay(task, failures));
       });
   };
-  timer = setTimeout(tick, task.intervalMs);
+  timer = setTimeout(tick, task.firstRunMs ?? Math.min(10_000, task.intervalMs));
   return {
     async stop() {
       stopped = true;

@@ -22,6 +22,13 @@ export interface Config {
   webhookAllowedHosts: string[];
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** SIGTERM: how long in-flight requests and background work may take before the pool closes anyway. */
+  shutdownTimeoutMs: number;
+  /** redis://... keeps the rate-limit and failed-auth counters in Redis, shared by all processes. */
+  rateLimitRedisUrl: string | undefined;
+  rateLimitRedisPrefix: string;
+  /** Failed authentications per client address and minute before 429 (0: not limited). */
+  authFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +50,25 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+/** The start key must be sendable as the user name of HTTP Basic auth: no colon, no spaces or controls. */
+function apiKey(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw) || raw.includes(':'))
+    throw new ConfigError(
+      'STOCKROOM_API_KEY cannot be sent as an API key (it holds a colon, a space or a non-ASCII character): use printable ASCII without ":" or leave it unset',
+    );
+  return raw;
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^rediss?:\/\//.test(raw))
+    throw new ConfigError(
+      'RATE_LIMIT_REDIS_URL must look like redis://host:port (leave it unset to count in memory)',
+    );
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -62,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl,
     sqliteSynchronous: sync,
-    apiKey: env.STOCKROOM_API_KEY || undefined,
+    apiKey: apiKey(env.STOCKROOM_API_KEY),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 500, 1),
     pgPoolSize: int(env, 'PG_POOL_SIZE', 10, 1),
     logLevel: env.LOG_LEVEL || 'info',
@@ -74,5 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     smtpUrl,
     smtpFrom: env.SMTP_FROM || 'Stockroom <stockroom@localhost>',
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 1),
+    rateLimitRedisUrl: redisUrl(env.RATE_LIMIT_REDIS_URL),
+    rateLimitRedisPrefix: env.RATE_LIMIT_REDIS_PREFIX || 'stockroom:rate-limit:',
+    authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20),
   };
 }

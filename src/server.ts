@@ -5,6 +5,7 @@ import { buildApp } from './http/app.ts';
 import { onTransactionRetry } from './db/transaction.ts';
 import { createServices } from './services.ts';
 import { startBackground } from './background.ts';
+import { createLifecycle } from './http/lifecycle.ts';
 
 /** Entry point: config -> database -> migrate -> app -> listen -> graceful close on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -13,9 +14,13 @@ async function main(): Promise<void> {
   await migrateToLatest(handle);
   const services = createServices({ handle, config });
   const firstKey = await services.accounts.bootstrap(config.apiKey);
+  const lifecycle = createLifecycle('starting');
   const app = await buildApp({
     services,
+    lifecycle,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    limits: { redisUrl: config.rateLimitRedisUrl, redisPrefix: config.rateLimitRedisPrefix },
+    ...(config.authFailuresPerMinute > 0 && { authFailuresPerMinute: config.authFailuresPerMinute }),
     logger: { level: config.logLevel },
   });
   if (firstKey) {
@@ -28,17 +33,30 @@ async function main(): Promise<void> {
   const background = startBackground(services, config, app.log);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Stockroom on ${handle.engine === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
+  lifecycle.phase = 'ready';
 
   let closing = false;
+  // Drain: /ready says 503, the listener stops accepting, in-flight requests (also those whose
+  // client left) and background work finish, then the pool closes. Past the bound it closes anyway.
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal}: finishing in-flight requests`);
+    lifecycle.phase = 'draining';
+    app.log.info(`${signal}: draining (at most ${config.shutdownTimeoutMs} ms)`);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => resolve('late'), config.shutdownTimeoutMs)),
+    );
     try {
-      await background.stop();
-      await app.close();
+      const drained = Promise.all([app.close().then(() => lifecycle.idle()), background.stop()]);
+      const late = (await Promise.race([drained, bound])) === 'late';
+      clearTimeout(timer);
+      if (late)
+        app.log.warn(
+          `drain took longer than ${config.shutdownTimeoutMs} ms: closing with ${lifecycle.inFlight} requests in flight`,
+        );
       await handle.close();
-      process.exit(0);
+      process.exit(late ? 1 : 0);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');
       process.exit(1);

@@ -443,6 +443,8 @@ export interface IdempotencyKeysTable {
   status_code: number;
   response_body: string;
   created_at: DateTime;
+  /** The request that claimed the key (ADR 0013); '' on rows from before migration 006. */
+  owner: Generated<string>;
 }
 
 export interface Database {

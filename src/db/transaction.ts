@@ -1,6 +1,7 @@
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DatabaseHandle } from './connection.ts';
 import type { Engine } from './engine.ts';
+import { inRequestScope } from './request-scope.ts';
 import type { Database } from './schema.ts';
 
 export type Trx = Transaction<Database>;
@@ -59,7 +60,8 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
     try {
       return await handle.db.transaction().execute(async (trx) => {
         deferred.set(trx, new Map());
-        const result = await fn(trx);
+        // The request's Idempotency-Key is claimed and recorded in this transaction (ADR 0013).
+        const result = await inRequestScope(trx, fn);
         await runDeferred(trx);
         return result;
       });

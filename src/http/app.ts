@@ -13,6 +13,9 @@ import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
+import { registerStrictIntegers } from './strict-integers.ts';
+import { createLifecycle, registerLifecycle, type Lifecycle } from './lifecycle.ts';
+import { createAuthThrottle, limitsRedis, type LimitsOptions } from './limits.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -40,6 +43,12 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Answer /health with 503 until this says ready (set by the server after migrations). */
   isReady?: () => boolean;
+  /** Phase for GET /ready and the count of running handlers the shutdown waits for (server.ts). */
+  lifecycle?: Lifecycle;
+  /** Rate-limit counters in Redis (shared by all processes) when redisUrl is set; in memory otherwise. */
+  limits?: LimitsOptions;
+  /** Failed authentications per client address and minute before 429; unset: not limited. */
+  authFailuresPerMinute?: number;
 }
 
 /**
@@ -109,6 +118,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerErrorHandler(app);
+  registerStrictIntegers(app);
+  registerLifecycle(app, options.lifecycle ?? createLifecycle('ready'), options.services.handle);
   app.addSchema(ErrorSchema);
 
   await app.register(swagger, {
@@ -138,12 +149,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(
     async (api) => {
-      registerAuth(api, (key) => options.services.accounts.resolveKey(key));
+      const throttle =
+        options.authFailuresPerMinute === undefined
+          ? undefined
+          : createAuthThrottle(api, options.authFailuresPerMinute);
+      registerAuth(api, (key) => options.services.accounts.resolveKey(key), throttle);
+      const redis = options.limits?.redisUrl ? limitsRedis(app, options.limits.redisUrl) : undefined;
       await api.register(rateLimit, {
         max: options.rateLimitPerMinute,
         timeWindow: 60_000,
         hook: 'preParsing',
         keyGenerator: (request) => request.apikey,
+        ...(redis && { redis, nameSpace: options.limits?.redisPrefix ?? 'stockroom:rate-limit:' }),
+        skipOnError: true,
       });
       registerIdempotency(api, options.services.handle, options.services.clock);
       await apiRoutes(api, options.services);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.ts';
+import type { AuthThrottle } from './limits.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,6 +29,7 @@ export function keyFromAuthorization(header: string | undefined): string | undef
 export function registerAuth(
   app: FastifyInstance,
   resolveKey: (key: string) => Promise<number | undefined>,
+  throttle?: AuthThrottle,
 ): void {
   app.decorateRequest('idaccount', 0);
   app.decorateRequest('apikey', '');
@@ -43,9 +45,21 @@ export function registerAuth(
         },
       );
     }
+    const tooMany = (seconds: number) =>
+      new HttpError(
+        429,
+        28,
+        `Too many failed authentications from this address: retry in ${seconds} s with a valid API key`,
+        { 'retry-after': String(seconds) },
+      );
+    const blocked = throttle?.blockedFor(request.ip) ?? 0;
+    if (blocked > 0) throw tooMany(blocked);
     const idaccount = await resolveKey(key);
-    if (idaccount === undefined)
+    if (idaccount === undefined) {
+      const wait = (await throttle?.failed(request)) ?? 0;
+      if (wait > 0) throw tooMany(wait);
       throw new HttpError(401, 3, 'Login credentials are incorrect: unknown or revoked API key');
+    }
     request.idaccount = idaccount;
     request.apikey = key;
   });

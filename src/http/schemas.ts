@@ -24,6 +24,8 @@ export const Bool01 = Type.Boolean();
 
 /** ?offset= of lists, capped so that every engine binds it as an integer (1e20 would bind as a float). */
 export const Offset = Type.Integer({ minimum: 0, maximum: 2147483647 });
+/** ?sinceid= of polled lists: an id (or 0 for "from the start"), within the id column's range. */
+export const SinceId = Type.Integer({ minimum: 0, maximum: 2147483647 });
 export const OffsetQuery = Type.Object({ offset: Type.Optional(Offset) });
 export type OffsetQuery = Static<typeof OffsetQuery>;
 

@@ -45,6 +45,15 @@ export async function findActiveKeyByHash(db: Db, keyHash: string) {
     .executeTakeFirst();
 }
 
+/** A key by its hash, revoked or not. */
+export async function findKeyByHash(db: Db, keyHash: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['idaccount', 'idapikey', 'revoked_at'])
+    .where('key_hash', '=', keyHash)
+    .executeTakeFirst();
+}
+
 export async function countKeys(db: Db): Promise<number> {
   const row = await db
     .selectFrom('api_keys')

@@ -11,6 +11,9 @@ export const DEFAULT_ACCOUNT_NAME = 'default';
 export const hashKey = (apikey: string): string => createHash('sha256').update(apikey).digest('hex');
 const newKey = (): string => randomBytes(30).toString('base64url');
 
+/** The configured start key cannot be used; the server refuses to start with this message. */
+export class UnusableKeyError extends Error {}
+
 export interface NewAccount {
   idaccount: number;
   name: string;
@@ -97,7 +100,15 @@ export function createAccountsService(handle: DatabaseHandle, clock: Clock) {
       // Several service processes may start at once on one PostgreSQL: serialise the check-then-create.
       return withTransaction(handle, async (trx) => {
         await repo.lockBootstrap(trx, handle.engine);
-        if (configuredKey && (await repo.findActiveKeyByHash(trx, hashKey(configuredKey)))) return undefined;
+        if (configuredKey) {
+          const known = await repo.findKeyByHash(trx, hashKey(configuredKey));
+          if (known?.revoked_at)
+            throw new UnusableKeyError(
+              `STOCKROOM_API_KEY is revoked (API key ${known.idapikey}, revoked ${known.revoked_at}): ` +
+                'set it to an active key (npm run stockroom -- keys create <idaccount>) or leave it unset',
+            );
+          if (known) return undefined;
+        }
         if (!configuredKey && (await repo.countKeys(trx)) > 0) return undefined;
         const account = await repo.findAccountByName(trx, DEFAULT_ACCOUNT_NAME);
         const idaccount = account?.idaccount ?? (await repo.insertAccount(trx, DEFAULT_ACCOUNT_NAME, now()));

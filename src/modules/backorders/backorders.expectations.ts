@@ -218,9 +218,18 @@ export function createExpectations(deps: {
      * its level locked first, rows rechecked under the lock, so runs in several processes at once
      * report each date once. Answers how many were reported.
      */
-    noticeMissedDates: async (batch = 200): Promise<number> => {
+    noticeMissedDates: async (
+      batch = 200,
+      // Each queue is a unit: one that fails is reported here and skipped for the rest of the run,
+      // the others go on. Without onUnitError the failures are thrown together after the run.
+      onUnitError?: (
+        err: unknown,
+        unit: { idaccount: number; idproduct: number; idwarehouse: number },
+      ) => void,
+    ): Promise<number> => {
       const today = formatDate(clock());
       let noticed = 0;
+      const failed = new Map<string, unknown>();
       for (;;) {
         const rows = await repo.unnoticedMissed(handle.db, today, batch);
         const queues = new Map<string, repo.UnnoticedRow[]>();
@@ -229,38 +238,51 @@ export function createExpectations(deps: {
           queues.set(k, [...(queues.get(k) ?? []), r]);
         }
         let now = 0;
-        for (const group of queues.values()) {
+        for (const [key, group] of queues) {
           const { idaccount, idproduct, idwarehouse } = group[0]!;
-          now += await withTransaction(handle, async (trx) => {
-            await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }]);
-            const locked = await repo.lockBackorders(
-              trx,
-              engine,
-              idaccount,
-              group.map((r) => r.idbackorder),
-            );
-            let n = 0;
-            for (const r of locked) {
-              if (!isUnshipped(r.status) || !missedShipDate(r.estimated_ship_date, today)) continue;
-              if (r.delay_noticed_date === r.estimated_ship_date) continue;
-              await repo.updateBackorder(trx, idaccount, r.idbackorder, {
-                delay_noticed_date: r.estimated_ship_date,
-              });
-              await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', r.idbackorder, {
-                ...view(r),
-                date_available: r.date_available,
-                missed_estimated_ship_date: r.estimated_ship_date,
-                reason: 'date_passed',
-              });
-              n++;
-            }
-            return n;
-          });
+          if (failed.has(key)) continue;
+          try {
+            now += await withTransaction(handle, async (trx) => {
+              await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }]);
+              const locked = await repo.lockBackorders(
+                trx,
+                engine,
+                idaccount,
+                group.map((r) => r.idbackorder),
+              );
+              let n = 0;
+              for (const r of locked) {
+                if (!isUnshipped(r.status) || !missedShipDate(r.estimated_ship_date, today)) continue;
+                if (r.delay_noticed_date === r.estimated_ship_date) continue;
+                await repo.updateBackorder(trx, idaccount, r.idbackorder, {
+                  delay_noticed_date: r.estimated_ship_date,
+                });
+                await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', r.idbackorder, {
+                  ...view(r),
+                  date_available: r.date_available,
+                  missed_estimated_ship_date: r.estimated_ship_date,
+                  reason: 'date_passed',
+                });
+                n++;
+              }
+              return n;
+            });
+          } catch (err) {
+            failed.set(key, err);
+            onUnitError?.(err, { idaccount, idproduct, idwarehouse });
+          }
         }
         noticed += now;
-        // Reported rows leave the index; a full batch that reported nothing was all taken by others.
-        if (rows.length < batch || now === 0) return noticed;
+        // Reported rows leave the index; a full batch that reported nothing was all taken by others
+        // (or failed: those wait for the next run).
+        if (rows.length < batch || now === 0) break;
       }
+      if (failed.size > 0 && !onUnitError)
+        throw new AggregateError(
+          [...failed.values()],
+          `${failed.size} backorder queues failed the missed-date check`,
+        );
+      return noticed;
     },
   };
 }

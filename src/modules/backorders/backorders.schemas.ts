@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { BACKORDER_STATUSES, PRIORITY_LEVELS } from '../../domain/backorder-lifecycle.ts';
-import { Id, Nullable, Offset, PositiveAmount } from '../../http/schemas.ts';
+import { Id, Nullable, Offset, PositiveAmount, SinceId } from '../../http/schemas.ts';
 
 /** Shapes of backorders: Picqer's (seed 000) and the lifecycle of seed 002 (docs/adr/0010). */
 
@@ -60,7 +60,7 @@ export const BackorderQuery = Type.Object({
   idorder: Type.Optional(Id),
   idproduct: Type.Optional(Id),
   idcustomer: Type.Optional(Id),
-  sinceid: Type.Optional(Type.Integer({ minimum: 0 })),
+  sinceid: Type.Optional(SinceId),
   sincedate: Type.Optional(Type.String({ maxLength: 32 })),
   /** Stockroom extension: default the waiting ones. */
   status: Type.Optional(Type.Union(BACKORDER_STATUSES.map((s) => Type.Literal(s)))),

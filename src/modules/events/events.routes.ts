@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../http/types.ts';
-import { errorResponses, PAGE_SIZE } from '../../http/schemas.ts';
+import { errorResponses, PAGE_SIZE, SinceId } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 
 const EventSchema = Type.Object({
@@ -20,7 +20,7 @@ export async function eventsRoutes(api: App, services: Services): Promise<void> 
         tags: ['events'],
         summary: 'Poll events in order (the outbox); pass the last idevent seen as sinceid',
         querystring: Type.Object({
-          sinceid: Type.Optional(Type.Integer({ minimum: 0 })),
+          sinceid: Type.Optional(SinceId),
           event: Type.Optional(Type.String({ maxLength: 100 })),
         }),
         response: { 200: Type.Array(EventSchema), ...errorResponses },

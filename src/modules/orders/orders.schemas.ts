@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable, Offset, Price } from '../../http/schemas.ts';
+import { Id, Nullable, Offset, Price, SinceId } from '../../http/schemas.ts';
 
 /** Request and response shapes of orders and their lines (reference/picqer-api.md 6). */
 
@@ -70,7 +70,7 @@ export const OrderQuery = Type.Object({
   offset: Type.Optional(Offset),
   status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
   idcustomer: Type.Optional(Id),
-  sinceid: Type.Optional(Type.Integer({ minimum: 0 })),
+  sinceid: Type.Optional(SinceId),
   sincedate: Type.Optional(Type.String({ maxLength: 32 })),
   reference: Type.Optional(Type.String({ maxLength: 255 })),
 });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, Nullable, Offset } from '../../http/schemas.ts';
+import { Id, Nullable, Offset, SinceId } from '../../http/schemas.ts';
 
 /** Shapes of picklists (reference/picqer-api.md 7). */
 
@@ -44,7 +44,7 @@ export const PicklistQuery = Type.Object({
   offset: Type.Optional(Offset),
   idorder: Type.Optional(Id),
   idwarehouse: Type.Optional(Id),
-  sinceid: Type.Optional(Type.Integer({ minimum: 0 })),
+  sinceid: Type.Optional(SinceId),
   status: Type.Optional(Type.Union(PICKLIST_STATUSES.map((s) => Type.Literal(s)))),
 });
 
