@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { recordBackgroundRun } from './modules/ops/ops.metrics.ts';
 import type { WebhookWorkerOptions, WorkerLog } from './modules/webhooks/webhooks.worker.ts';
 import type { Services } from './services.ts';
 
@@ -70,7 +71,13 @@ function startTask(task: PeriodicTask, services: Services, log: WorkerLog): Back
   const tick = () => {
     current = task
       .run(services)
-      .catch((err: unknown) => log.error({ err, task: task.name }, 'periodic task failed'))
+      .then(
+        () => recordBackgroundRun(task.name, false),
+        (err: unknown) => {
+          recordBackgroundRun(task.name, true);
+          log.error({ err, task: task.name }, 'periodic task failed');
+        },
+      )
       .finally(() => {
         current = undefined;
         if (!stopped) timer = setTimeout(tick, task.intervalMs);

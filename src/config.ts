@@ -22,6 +22,10 @@ export interface Config {
   webhookAllowedHosts: string[];
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Bearer token that GET /metrics asks for; unset: /metrics is open. */
+  metricsToken: string | undefined;
+  /** pretty (pino-pretty, colored) on a terminal, json otherwise or with LOG_FORMAT=json. */
+  logFormat: 'pretty' | 'json';
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +45,14 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function logFormat(raw: string | undefined): 'pretty' | 'json' {
+  if (raw === 'json') return 'json';
+  if (raw === 'pretty') return 'pretty';
+  if (raw !== undefined && raw !== '')
+    throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return process.stdout.isTTY ? 'pretty' : 'json';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -74,5 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     smtpUrl,
     smtpFrom: env.SMTP_FROM || 'Stockroom <stockroom@localhost>',
+    metricsToken: env.METRICS_TOKEN || undefined,
+    logFormat: logFormat(env.LOG_FORMAT),
   };
 }

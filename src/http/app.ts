@@ -13,6 +13,7 @@ import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
+import { registerMetrics } from './metrics.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -40,6 +41,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Answer /health with 503 until this says ready (set by the server after migrations). */
   isReady?: () => boolean;
+  /** Bearer token GET /metrics asks for (METRICS_TOKEN); unset: /metrics is open. */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -130,6 +133,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app, options.services, options.metricsToken);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     if (options.isReady && !options.isReady()) return reply.status(503).send({ status: 'starting' });
