@@ -4,6 +4,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
 import { createServices } from './services.ts';
 import { startBackground } from './background.ts';
+import { loggerOptions, startBanner } from './logging.ts';
 
 /** Entry point: config -> database -> migrate -> app -> listen -> graceful close on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const app = await buildApp({
     services,
     rateLimitPerMinute: config.rateLimitPerMinute,
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config),
+    metricsToken: config.metricsToken,
   });
   if (firstKey) {
     // Printed once: only the hash is stored.
@@ -24,8 +26,11 @@ async function main(): Promise<void> {
     );
   }
   const background = startBackground(services, config, app.log);
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Stockroom on ${handle.engine === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const banner = startBanner(config, address);
+  // On a terminal a block people read; in JSON logs one line with the same fields.
+  if (config.logFormat === 'pretty') process.stdout.write(`${banner.lines}\n`);
+  else app.log.info(banner.fields, `Stockroom on ${banner.fields.url}, docs at ${banner.fields.docs}`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
