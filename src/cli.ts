@@ -3,6 +3,7 @@ import { connect } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { reconcile } from './modules/stock/stock.reconcile.ts';
 import { createServices } from './services.ts';
+import { opsCommand } from './modules/ops/ops.cli.ts';
 
 const USAGE = `Usage: npm run --silent stockroom -- <command>
 
@@ -14,6 +15,9 @@ const USAGE = `Usage: npm run --silent stockroom -- <command>
   keys revoke <idaccount> <idapikey>   revoke a key
   stock reconcile <idaccount>          rebuild every stock counter from the ledger and its sources
                                        and list any disagreement (exit 1 when there is one)
+  backup <file>                        consistent copy of the SQLite database, also while the server
+                                       runs (on PostgreSQL it explains pg_dump)
+  restore <file>                       restore a backup into an empty DATA_DIR
 
 Works on the same DATA_DIR or DATABASE_URL as the server, also while it runs.`;
 
@@ -30,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
     return group ? 0 : 1;
   }
   const config = loadConfig();
+  const ops = await opsCommand(config, group, action, rest);
+  if (ops !== undefined) return ops;
   const handle = connect(config);
   try {
     await migrateToLatest(handle);

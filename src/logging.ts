@@ -6,7 +6,9 @@ import type { Config } from './config.ts';
  * pino's options for the server: short colored lines through pino-pretty on a terminal, one JSON
  * object per line otherwise (or with LOG_FORMAT=json), for a log collector.
  */
-export function loggerOptions(config: Pick<Config, 'logLevel' | 'logFormat'>): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+): FastifyServerOptions['logger'] {
   if (config.logFormat === 'json') return { level: config.logLevel };
   return {
     level: config.logLevel,

@@ -1,4 +1,11 @@
-import { Kysely, PostgresAdapter, PostgresDialect, sql, type DialectAdapter, type MigratorProps } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  sql,
+  type DialectAdapter,
+  type MigratorProps,
+} from 'kysely';
 import { pgPoolOf, type DatabaseHandle } from './connection.ts';
 import type { Database } from './schema.ts';
 
