@@ -61,6 +61,6 @@ describe('logs and the start banner', () => {
     assert.equal(b.fields.engine, 'PostgreSQL');
     assert.equal(b.fields.data, 'postgres://u:***@db:5432/stock');
     assert.doesNotMatch(b.lines, /secret/);
-    assert.match(b.fields.metrics, /Bearer METRICS_TOKEN/);
+    assert.match(b.fields.metrics!, /Bearer METRICS_TOKEN/);
   });
 });
