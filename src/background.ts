@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { recordBackgroundRun } from './modules/ops/ops.metrics.ts';
 import type { WebhookWorkerOptions, WorkerLog } from './modules/webhooks/webhooks.worker.ts';
 import { purgeExpiredKeys } from './modules/idempotency/idempotency.service.ts';
 import type { Services } from './services.ts';
@@ -112,9 +113,11 @@ function startTask(task: PeriodicTask, services: Services, log: WorkerLog): Back
       .then(
         () => {
           failures = 0;
+          recordBackgroundRun(task.name, false);
         },
         (err: unknown) => {
           failures++;
+          recordBackgroundRun(task.name, true);
           log.error(
             { err, task: task.name, failures, retryInMs: nextDelay(task, failures) },
             'periodic task failed',

@@ -3,6 +3,7 @@ import { connect } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { reconcile } from './modules/stock/stock.reconcile.ts';
 import { createServices } from './services.ts';
+import { dataCommand, opsCommand } from './modules/ops/ops.cli.ts';
 
 const USAGE = `Usage: npm run --silent stockroom -- <command>
 
@@ -14,6 +15,17 @@ const USAGE = `Usage: npm run --silent stockroom -- <command>
   keys revoke <idaccount> <idapikey>   revoke a key
   stock reconcile <idaccount>          rebuild every stock counter from the ledger and its sources
                                        and list any disagreement (exit 1 when there is one)
+  backup <file>                        consistent copy of the SQLite database, also while the server
+                                       runs (on PostgreSQL it explains pg_dump)
+  restore <file>                       restore a backup into an empty DATA_DIR
+  import products <idaccount> <file>   create or update products by productcode from a CSV
+  import stock <idaccount> <file>      set stock counts (productcode,idwarehouse,location,stock),
+                                       booked as stock changes; --reason="..." names them
+                                       imports apply nothing when a row is bad, unless --partial
+  export products <idaccount> [file]   products as CSV (the import format); stdout without a file
+  export stock <idaccount> <idwarehouse> [file]   stock per product and location as CSV
+  export backorders <idaccount> [file] open backorders as CSV
+  backorders process <idaccount>       turn every available backorder into picklists
 
 Works on the same DATA_DIR or DATABASE_URL as the server, also while it runs.`;
 
@@ -30,10 +42,15 @@ async function main(argv: string[]): Promise<number> {
     return group ? 0 : 1;
   }
   const config = loadConfig();
+  const ops = await opsCommand(config, group, action, rest);
+  if (ops !== undefined) return ops;
   const handle = connect(config);
   try {
     await migrateToLatest(handle);
-    const { accounts } = createServices({ handle, config });
+    const services = createServices({ handle, config });
+    const { accounts } = services;
+    const data = await dataCommand(services, group, action, rest);
+    if (data !== undefined) return data;
     const out = (v: unknown) => console.log(JSON.stringify(v));
     switch (`${group} ${action ?? ''}`.trim()) {
       case 'migrate':

@@ -29,6 +29,10 @@ export interface Config {
   rateLimitRedisPrefix: string;
   /** Failed authentications per client address and minute before 429 (0: not limited). */
   authFailuresPerMinute: number;
+  /** Bearer token that GET /metrics asks for; unset: /metrics is open. */
+  metricsToken: string | undefined;
+  /** pretty (pino-pretty, colored) on a terminal, json otherwise or with LOG_FORMAT=json. */
+  logFormat: 'pretty' | 'json';
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +73,14 @@ function redisUrl(raw: string | undefined): string | undefined {
   return raw;
 }
 
+function logFormat(raw: string | undefined): 'pretty' | 'json' {
+  if (raw === 'json') return 'json';
+  if (raw === 'pretty') return 'pretty';
+  if (raw !== undefined && raw !== '')
+    throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return process.stdout.isTTY ? 'pretty' : 'json';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -104,5 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitRedisUrl: redisUrl(env.RATE_LIMIT_REDIS_URL),
     rateLimitRedisPrefix: env.RATE_LIMIT_REDIS_PREFIX || 'stockroom:rate-limit:',
     authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    logFormat: logFormat(env.LOG_FORMAT),
   };
 }

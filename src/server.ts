@@ -6,6 +6,7 @@ import { onTransactionRetry } from './db/transaction.ts';
 import { createServices } from './services.ts';
 import { startBackground } from './background.ts';
 import { createLifecycle } from './http/lifecycle.ts';
+import { loggerOptions, startBanner } from './logging.ts';
 
 /** Entry point: config -> database -> migrate -> app -> listen -> graceful close on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
     rateLimitPerMinute: config.rateLimitPerMinute,
     limits: { redisUrl: config.rateLimitRedisUrl, redisPrefix: config.rateLimitRedisPrefix },
     ...(config.authFailuresPerMinute > 0 && { authFailuresPerMinute: config.authFailuresPerMinute }),
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config),
+    metricsToken: config.metricsToken,
   });
   if (firstKey) {
     // Printed once: only the hash is stored.
@@ -31,8 +33,11 @@ async function main(): Promise<void> {
   }
   onTransactionRetry((r) => app.log.warn(r, 'transaction retried'));
   const background = startBackground(services, config, app.log);
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Stockroom on ${handle.engine === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const banner = startBanner(config, address);
+  // On a terminal a block people read; in JSON logs one line with the same fields.
+  if (config.logFormat === 'pretty') process.stdout.write(`${banner.lines}\n`);
+  else app.log.info(banner.fields, `Stockroom on ${banner.fields.url}, docs at ${banner.fields.docs}`);
   lifecycle.phase = 'ready';
 
   let closing = false;

@@ -13,6 +13,8 @@ import { createPurchasingService } from './modules/purchasing/purchasing.service
 import { createReceiptsService } from './modules/receipts/receipts.service.ts';
 import { createStockService } from './modules/stock/stock.service.ts';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
+import { createJobsService } from './modules/jobs/jobs.service.ts';
+import { createTransferService } from './modules/transfer/transfer.service.ts';
 
 export interface ServiceDeps {
   handle: DatabaseHandle;
@@ -94,7 +96,11 @@ export function createServices(deps: ServiceDeps) {
     purchaseOrderExists: purchasing.exists,
     transitDays: config.transitDays,
   });
+  const jobs = createJobsService(handle, clock);
+  const transfer = createTransferService({ handle, clock, events, catalog, stock });
   return {
+    jobs,
+    transfer,
     accounts,
     events,
     catalog,

@@ -94,6 +94,13 @@ const pgTypes = {
   },
 };
 
+const pools = new WeakMap<DatabaseHandle, pg.Pool>();
+
+/** The pg pool behind a PostgreSQL handle (read by metrics: totalCount, idleCount, waitingCount); undefined on SQLite. */
+export function pgPoolOf(handle: DatabaseHandle): pg.Pool | undefined {
+  return pools.get(handle);
+}
+
 /** Opens the embedded SQLite database under dataDir, or PostgreSQL when databaseUrl is set. */
 export function connect(options: ConnectOptions): DatabaseHandle {
   if (options.databaseUrl) {
@@ -103,7 +110,9 @@ export function connect(options: ConnectOptions): DatabaseHandle {
       types: pgTypes,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    const handle: DatabaseHandle = { db, engine: 'postgres', close: () => db.destroy() };
+    pools.set(handle, pool);
+    return handle;
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = new SQLite(path.join(options.dataDir, 'stockroom.db'));

@@ -6,6 +6,8 @@ import { backorderQueueMigration } from './migrations/002_backorder_queue.ts';
 import { webhooksMigration } from './migrations/003_webhooks.ts';
 import { backorderLifecycleMigration } from './migrations/004_backorder_lifecycle.ts';
 import { idempotencyInTransactionMigration } from './migrations/006_idempotency_in_transaction.ts';
+import { jobsMigration } from './migrations/008_jobs.ts';
+import { migratorDatabase } from './migration-lock.ts';
 
 /** Migrations in order. Each is built for the engine, so the few dialect differences stay inside it. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -15,6 +17,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '003_webhooks': webhooksMigration,
     '004_backorder_lifecycle': backorderLifecycleMigration,
     '006_idempotency_in_transaction': idempotencyInTransactionMigration,
+    '008_jobs': jobsMigration(engine),
   };
 }
 
@@ -22,7 +25,7 @@ function migrations(engine: Engine): Record<string, Migration> {
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.engine) };
   // Migrations of different areas may be added side by side; their names need not sort by date.
-  const migrator = new Migrator({ db: handle.db, provider, allowUnorderedMigrations: true });
+  const migrator = new Migrator({ ...migratorDatabase(handle), provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

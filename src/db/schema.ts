@@ -447,6 +447,25 @@ export interface IdempotencyKeysTable {
   owner: Generated<string>;
 }
 
+/** Long work run as a job (migration 008): progress and result readable from any process. */
+export interface JobsTable {
+  idjob: Generated<number>;
+  idaccount: number;
+  /** backorders.process, import.products, import.stock */
+  kind: string;
+  /** queued, running, done, failed */
+  status: string;
+  progress_done: number;
+  progress_total: number | null;
+  /** JSON of the finished job's answer. */
+  result: string | null;
+  error: string | null;
+  created_at: DateTime;
+  started_at: DateTime | null;
+  finished_at: DateTime | null;
+  updated_at: DateTime;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -476,6 +495,7 @@ export interface Database {
   hooks: HooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  jobs: JobsTable;
   notifications: NotificationsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

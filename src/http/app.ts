@@ -16,6 +16,7 @@ import { apiRoutes } from './routes.ts';
 import { registerStrictIntegers } from './strict-integers.ts';
 import { createLifecycle, registerLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createAuthThrottle, limitsRedis, type LimitsOptions } from './limits.ts';
+import { registerMetrics } from './metrics.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -49,6 +50,8 @@ export interface AppOptions {
   limits?: LimitsOptions;
   /** Failed authentications per client address and minute before 429; unset: not limited. */
   authFailuresPerMinute?: number;
+  /** Bearer token GET /metrics asks for (METRICS_TOKEN); unset: /metrics is open. */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -141,6 +144,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app, options.services, options.metricsToken);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     if (options.isReady && !options.isReady()) return reply.status(503).send({ status: 'starting' });

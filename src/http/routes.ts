@@ -8,6 +8,8 @@ import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
 import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
 import { stockRoutes } from '../modules/stock/stock.routes.ts';
 import { webhooksRoutes } from '../modules/webhooks/webhooks.routes.ts';
+import { jobsRoutes } from '../modules/jobs/jobs.routes.ts';
+import { transferRoutes } from '../modules/transfer/transfer.routes.ts';
 import type { Services } from '../services.ts';
 import { strictBodyTypes } from './strict-body.ts';
 import type { App } from './types.ts';
@@ -15,6 +17,8 @@ import type { App } from './types.ts';
 /** Every module's routes, registered under /api/v1 behind auth and the rate limit. */
 export async function apiRoutes(api: App, services: Services): Promise<void> {
   await eventsRoutes(api, services);
+  await jobsRoutes(api, services);
+  await transferRoutes(api, services);
   // JSON body types checked without coercion (see strict-body.ts) for the routes in this scope.
   await api.register(async (scope) => {
     strictBodyTypes(scope);

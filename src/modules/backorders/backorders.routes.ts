@@ -3,6 +3,8 @@ import { errorResponses, idParams, PAGE_SIZE } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import type { Services } from '../../services.ts';
 import { Picklist } from '../picklists/picklists.schemas.ts';
+import { AsyncQuery, Job } from '../jobs/jobs.schemas.ts';
+import { processBackordersAsJob } from '../jobs/jobs.work.ts';
 import {
   Backorder,
   BackorderCreate,
@@ -137,11 +139,16 @@ export async function backordersRoutes(api: App, services: Services): Promise<vo
     {
       schema: {
         tags: ['backorders'],
-        summary: 'Turn every available backorder into picklists; answers the picklists created',
+        summary:
+          'Turn every available backorder into picklists; answers the picklists created (?async=true: 202 with a job)',
+        querystring: AsyncQuery,
         body: Empty,
-        response: { 200: Type.Array(Picklist), ...errorResponses },
+        response: { 200: Type.Array(Picklist), 202: Job, ...errorResponses },
       },
     },
-    async (request) => orders.processAllBackorders(request.idaccount),
+    async (request, reply) =>
+      request.query.async
+        ? reply.status(202).send(await processBackordersAsJob(services, request.idaccount))
+        : orders.processAllBackorders(request.idaccount),
   );
 }

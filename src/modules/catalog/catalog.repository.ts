@@ -500,3 +500,64 @@ export async function updateSupplier(
 
 export type CustomerRow = NonNullable<Awaited<ReturnType<typeof findCustomer>>>;
 export type SupplierRow = NonNullable<Awaited<ReturnType<typeof findSupplier>>>;
+
+/**
+ * Products of the account with these productcodes, locked against other writers (PostgreSQL: FOR
+ * NO KEY UPDATE, in idproduct order, the order every product lock follows); for batch imports.
+ */
+export async function lockProductsByCodes(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  productcodes: readonly string[],
+) {
+  if (productcodes.length === 0) return [];
+  const q = trx
+    .selectFrom('products')
+    .selectAll()
+    .where('idaccount', '=', idaccount)
+    .where('productcode', 'in', productcodes)
+    .orderBy('idproduct');
+  return (engine === 'postgres' ? q.forNoKeyUpdate() : q).execute();
+}
+
+/** The ids among these that are suppliers of the account. */
+export async function existingSupplierIds(db: Db, idaccount: number, ids: readonly number[]) {
+  if (ids.length === 0) return new Set<number>();
+  const rows = await db
+    .selectFrom('suppliers')
+    .select('idsupplier')
+    .where('idaccount', '=', idaccount)
+    .where('idsupplier', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.idsupplier));
+}
+
+/** Changes to a product's own fields (batch imports build them field by field). */
+export type ProductPatch = Omit<Patch<ProductsTable>, 'idproduct' | 'productcode' | 'updated' | 'type'>;
+
+/** Products of the account with these productcodes (unlocked reads; at most a few thousand codes). */
+export async function findProductsByCodes(db: Db, idaccount: number, productcodes: readonly string[]) {
+  if (productcodes.length === 0) return [];
+  return db
+    .selectFrom('products')
+    .selectAll()
+    .where('idaccount', '=', idaccount)
+    .where('productcode', 'in', productcodes)
+    .execute();
+}
+
+/** Inserts many products in one statement; answers their ids in the order given. */
+export async function insertProducts(
+  trx: Trx,
+  rows: readonly Omit<ProductsTable, 'idproduct'>[],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const inserted = await trx
+    .insertInto('products')
+    .values(rows)
+    .returning(['idproduct', 'productcode'])
+    .execute();
+  const ids = new Map(inserted.map((r) => [r.productcode, r.idproduct]));
+  return rows.map((r) => ids.get(r.productcode)!);
+}

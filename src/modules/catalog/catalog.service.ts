@@ -61,7 +61,7 @@ export function locationView(l: repo.LocationRow) {
   };
 }
 
-function productView(p: repo.ProductRow, stock: WarehouseStock[]) {
+export function productView(p: repo.ProductRow, stock: WarehouseStock[]) {
   return {
     idproduct: p.idproduct,
     productcode: p.productcode,

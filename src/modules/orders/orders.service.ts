@@ -952,7 +952,8 @@ export function createOrdersService(deps: {
      * is blocked one batch at a time, not for the whole run). Only orders holding stock are
      * visited, so the cost follows what can ship, not how much waits.
      */
-    async processAllBackorders(idaccount: number) {
+    /** onBatch (jobs' progress) hears after each committed batch how many orders it processed. */
+    async processAllBackorders(idaccount: number, onBatch?: (orders: number) => Promise<void>) {
       const created: Awaited<ReturnType<typeof processBackordersOfOrdersInTrx>> = [];
       // One batch at a time: batches side by side would queue on the account's picklist number
       // counter (and on the levels they share) anyway.
@@ -962,6 +963,7 @@ export function createOrdersService(deps: {
         if (ids.length === 0) break;
         created.push(...(await tx((trx) => processBackordersOfOrdersInTrx(trx, idaccount, ids, false))));
         after = ids[ids.length - 1]!;
+        await onBatch?.(ids.length);
       }
       return created;
     },
