@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/001_initial.ts';
 import { backorderQueueMigration } from './migrations/002_backorder_queue.ts';
 import { webhooksMigration } from './migrations/003_webhooks.ts';
 import { backorderLifecycleMigration } from './migrations/004_backorder_lifecycle.ts';
+import { warehouseApiMigration } from './migrations/007_warehouse_api.ts';
 
 /** Migrations in order. Each is built for the engine, so the few dialect differences stay inside it. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '002_backorder_queue': backorderQueueMigration,
     '003_webhooks': webhooksMigration,
     '004_backorder_lifecycle': backorderLifecycleMigration,
+    '007_warehouse_api': warehouseApiMigration(engine),
   };
 }
 

@@ -3,6 +3,7 @@ import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
 import { ordersRoutes } from '../modules/orders/orders.routes.ts';
+import { picklistBatchesRoutes } from '../modules/picklists/picklists.batches.routes.ts';
 import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
 import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
 import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
@@ -22,6 +23,7 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await stockRoutes(scope, services);
     await ordersRoutes(scope, services);
     await picklistsRoutes(scope, services);
+    await picklistBatchesRoutes(scope);
     await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);

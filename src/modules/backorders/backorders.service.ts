@@ -660,6 +660,8 @@ export function createBackordersService(deps: {
         sinceid?: number | undefined;
         sincedate?: string | undefined;
         status?: string | undefined;
+        idwarehouse?: number | undefined;
+        search?: string | undefined;
       },
       limit: number,
     ): Promise<BackorderView[]> {
@@ -675,6 +677,8 @@ export function createBackordersService(deps: {
         sinceid: q.sinceid,
         sincedate,
         statuses: q.status === undefined ? undefined : [q.status],
+        idwarehouse: q.idwarehouse,
+        search: q.search,
         offset: q.offset ?? 0,
         limit,
       });

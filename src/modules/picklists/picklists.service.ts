@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { formatRunningNumber, nextNumbers } from '../../db/counters.ts';
+import { dateTimeParam } from '../../db/search.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalidState, notFound } from '../../domain/errors.ts';
 import { groupBy } from '../../domain/collections.ts';
@@ -511,7 +512,13 @@ export function createPicklistsService(deps: {
     },
 
     async list(db: Db, idaccount: number, filter: repo.PicklistFilter) {
-      return views(db, idaccount, await repo.listPicklists(db, idaccount, filter));
+      const dates = {
+        sincedate: dateTimeParam('sincedate', filter.sincedate),
+        untildate: dateTimeParam('untildate', filter.untildate),
+        closed_after: dateTimeParam('closed_after', filter.closed_after),
+        closed_before: dateTimeParam('closed_before', filter.closed_before),
+      };
+      return views(db, idaccount, await repo.listPicklists(db, idaccount, { ...filter, ...dates }));
     },
 
     get: viewOf,
