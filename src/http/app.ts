@@ -130,7 +130,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
       security: [{ apikey: [] }, { bearer: [] }],
     },
-    transformObject: (documentObject) => describeOpenApi(documentObject as never) as never,
+    transformObject: (documentObject) =>
+      describeOpenApi((documentObject as { openapiObject: never }).openapiObject) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

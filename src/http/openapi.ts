@@ -81,7 +81,6 @@ const STATUS_TEXT: Record<string, string> = {
   '415': 'Unsupported media type: bodies are JSON (Content-Type: application/json)',
   '429': 'Too many requests: the rate limit per API key is exceeded; retry after Retry-After seconds',
   '500': 'Unknown application error: a bug, logged with the request id',
-  '503': 'Busy: the database is contended; retry',
 };
 
 /** Descriptions of parameters whose schema has none, by name. */
@@ -112,21 +111,15 @@ const PARAMETER_TEXT: Record<string, string> = {
 };
 
 /** Example bodies that succeed as they are on a new account (no ids that must exist first). */
-const EXAMPLES: Record<string, unknown> = {
+export const EXAMPLES: Record<string, unknown> = {
   'post /api/v1/warehouses': { name: 'Main warehouse', accept_orders: true, priority: 1 },
   'post /api/v1/products': { productcode: 'WIDGET-001', name: 'Blue widget', price: 9.95 },
   'post /api/v1/customers': { name: 'Jane Doe', emailaddress: 'jane@example.com', language: 'en' },
   'post /api/v1/suppliers': { name: 'Acme Supplies', language: 'en' },
-  'post /api/v1/users': { username: 'jane', firstname: 'Jane', lastname: 'Doe' },
   'post /api/v1/products/{idproduct}/stock/{idwarehouse}': {
     idlocation: null,
     change: 5,
     reason: 'Counted at the shelf',
-  },
-  'post /api/v1/hooks': {
-    name: 'Stock changes',
-    event: 'products.free_stock_changed',
-    address: 'https://example.com/hooks/stock',
   },
 };
 
@@ -258,7 +251,6 @@ export function describeOpenApi(doc: OpenApiDocument): OpenApiDocument {
     UnsupportedMediaType: errorResponse('415'),
     TooManyRequests: errorResponse('429', { 'Retry-After': { $ref: '#/components/headers/Retry-After' } }),
     InternalError: errorResponse('500'),
-    Busy: errorResponse('503'),
   };
   const refFor: Record<string, string> = {
     '400': 'BadRequest',
@@ -268,7 +260,6 @@ export function describeOpenApi(doc: OpenApiDocument): OpenApiDocument {
     '415': 'UnsupportedMediaType',
     '429': 'TooManyRequests',
     '500': 'InternalError',
-    '503': 'Busy',
   };
 
   const seen = new Set<string>();
@@ -294,7 +285,10 @@ export function describeOpenApi(doc: OpenApiDocument): OpenApiDocument {
       for (const p of params) {
         if (p.description || p.$ref) continue;
         const name = p.name ?? '';
-        if (p.in === 'path') p.description = `The ${name} of the ${nameOfResource(path).replace(/s$/, '')}`;
+        if (p.in === 'path')
+          p.description = name.startsWith('id')
+            ? `Id of the ${name.slice(2).replace(/_/g, ' ')} (${name})`
+            : `The ${name} of the ${nameOfResource(path).replace(/s$/, '')}`;
         else p.description = PARAMETER_TEXT[name] ?? `Filter on ${name}`;
       }
       if (WRITE_METHODS.has(method) && isApi) params.push({ $ref: '#/components/parameters/IdempotencyKey' });

@@ -14,6 +14,8 @@ export async function picklistBatchesRoutes(api: App): Promise<void> {
       url,
       {
         schema: {
+          // Not a feature: left out of the OpenAPI document.
+          hide: true,
           tags: ['picklists'],
           summary: 'Picklist batches: not supported (404)',
           description: 'Stockroom has no picklist batches; these paths answer 404 with error_code 20.',
