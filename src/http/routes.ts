@@ -5,6 +5,7 @@ import { notificationsRoutes } from '../modules/notifications/notifications.rout
 import { ordersRoutes } from '../modules/orders/orders.routes.ts';
 import { picklistBatchesRoutes } from '../modules/picklists/picklists.batches.routes.ts';
 import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
+import { productLocationsRoutes } from '../modules/product-locations/product-locations.routes.ts';
 import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
 import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
 import { stockRoutes } from '../modules/stock/stock.routes.ts';
@@ -24,6 +25,7 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await ordersRoutes(scope, services);
     await picklistsRoutes(scope, services);
     await picklistBatchesRoutes(scope);
+    await productLocationsRoutes(scope, services);
     await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);

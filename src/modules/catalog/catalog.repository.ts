@@ -108,11 +108,30 @@ export async function lockLocation(
 export async function listLocations(
   db: Db,
   idaccount: number,
-  f: { idwarehouse?: number | undefined; name?: string | undefined; offset: number; limit: number },
+  f: {
+    idwarehouse?: number | undefined;
+    name?: string | undefined;
+    onlyAvailable?: boolean | undefined;
+    offset: number;
+    limit: number;
+  },
 ) {
   let q = db.selectFrom('locations').selectAll().where('idaccount', '=', idaccount);
   if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
   if (f.name !== undefined) q = q.where('name', '=', f.name);
+  // A product is linked to a location by its stock slot there (product-locations.repository.ts).
+  if (f.onlyAvailable)
+    q = q.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('location_stock as ls')
+            .select('ls.slot')
+            .whereRef('ls.idaccount', '=', 'locations.idaccount')
+            .whereRef('ls.slot', '=', 'locations.idlocation'),
+        ),
+      ),
+    );
   return q.orderBy('idlocation').limit(f.limit).offset(f.offset).execute();
 }
 

@@ -68,6 +68,9 @@ export const LocationQuery = Type.Object({
   offset: Type.Optional(Offset),
   idwarehouse: Type.Optional(Id),
   name: Type.Optional(Text()),
+  only_available: Type.Optional(
+    Type.Boolean({ description: 'true or 1: only locations no product is linked to' }),
+  ),
 });
 export type LocationCreate = Static<typeof LocationCreate>;
 export type LocationUpdate = Static<typeof LocationUpdate>;

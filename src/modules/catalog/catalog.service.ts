@@ -292,6 +292,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
         await repo.listLocations(db, idaccount, {
           idwarehouse: q.idwarehouse,
           name: q.name,
+          onlyAvailable: q.only_available,
           offset: q.offset ?? 0,
           limit,
         })
