@@ -6,6 +6,8 @@ import { ordersRoutes } from '../modules/orders/orders.routes.ts';
 import { picklistBatchesRoutes } from '../modules/picklists/picklists.batches.routes.ts';
 import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
 import { productLocationsRoutes } from '../modules/product-locations/product-locations.routes.ts';
+import { productWarehousesRoutes } from '../modules/product-warehouses/product-warehouses.routes.ts';
+import { purchaseAdviceRoutes } from '../modules/purchase-advice/purchase-advice.routes.ts';
 import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
 import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
 import { stockRoutes } from '../modules/stock/stock.routes.ts';
@@ -26,6 +28,8 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await picklistsRoutes(scope, services);
     await picklistBatchesRoutes(scope);
     await productLocationsRoutes(scope, services);
+    await productWarehousesRoutes(scope, services);
+    await purchaseAdviceRoutes(scope, services);
     await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);
