@@ -8,6 +8,7 @@ import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
 import { productLocationsRoutes } from '../modules/product-locations/product-locations.routes.ts';
 import { productWarehousesRoutes } from '../modules/product-warehouses/product-warehouses.routes.ts';
 import { purchaseAdviceRoutes } from '../modules/purchase-advice/purchase-advice.routes.ts';
+import { usersRoutes } from '../modules/users/users.routes.ts';
 import { purchasingRoutes } from '../modules/purchasing/purchasing.routes.ts';
 import { receiptsRoutes } from '../modules/receipts/receipts.routes.ts';
 import { stockRoutes } from '../modules/stock/stock.routes.ts';
@@ -30,6 +31,7 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await productLocationsRoutes(scope, services);
     await productWarehousesRoutes(scope, services);
     await purchaseAdviceRoutes(scope, services);
+    await usersRoutes(scope, services);
     await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);

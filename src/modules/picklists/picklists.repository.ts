@@ -121,6 +121,7 @@ export interface PicklistFilter {
   idwarehouse?: number | undefined;
   sinceid?: number | undefined;
   picklistid?: string | undefined;
+  assigned_to_iduser?: number | undefined;
   search?: string | undefined;
   beforeid?: number | undefined;
   /** Datetimes as text (YYYY-MM-DD HH:MM:SS); sincedate/untildate on created, strict. */
@@ -139,6 +140,19 @@ export async function listPicklists(db: Db, idaccount: number, f: PicklistFilter
   if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
   if (f.sinceid !== undefined) q = q.where('idpicklist', '>', f.sinceid);
   if (f.picklistid !== undefined) q = q.where('picklistid', '=', f.picklistid);
+  if (f.assigned_to_iduser !== undefined) {
+    const iduser = f.assigned_to_iduser;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('picklist_details as d')
+          .select('d.idpicklist')
+          .whereRef('d.idaccount', '=', 'picklists.idaccount')
+          .whereRef('d.idpicklist', '=', 'picklists.idpicklist')
+          .where('d.assigned_to_iduser', '=', iduser),
+      ),
+    );
+  }
   if (f.beforeid !== undefined) q = q.where('idpicklist', '<', f.beforeid);
   if (f.sincedate !== undefined) q = q.where('created', '>', f.sincedate);
   if (f.untildate !== undefined) q = q.where('created', '<', f.untildate);

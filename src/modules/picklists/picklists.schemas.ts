@@ -47,6 +47,7 @@ export const PicklistQuery = Type.Object({
   sinceid: Type.Optional(Type.Integer({ minimum: 0 })),
   status: Type.Optional(Type.Union(PICKLIST_STATUSES.map((s) => Type.Literal(s)))),
   picklistid: Type.Optional(Type.String({ maxLength: 64, description: 'The picklist number, exactly' })),
+  assigned_to_iduser: Type.Optional(Id),
   search: Type.Optional(Type.String({ maxLength: 255, description: 'Text in the picklist number' })),
   beforeid: Type.Optional(
     Type.Integer({ minimum: 0, description: 'Only picklists with a lower idpicklist' }),

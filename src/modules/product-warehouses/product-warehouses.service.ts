@@ -38,12 +38,7 @@ export function createProductWarehousesService(deps: {
       withTransaction(handle, async (trx) => {
         await catalog.getProduct(trx, idaccount, idproduct);
         await catalog.getWarehouse(trx, idaccount, idwarehouse);
-        await repo.updateSettings(
-          trx,
-          { idaccount, idproduct, idwarehouse },
-          input,
-          formatDateTime(clock()),
-        );
+        await repo.updateSettings(trx, { idaccount, idproduct, idwarehouse }, input, formatDateTime(clock()));
         return (await list(trx, idaccount, idproduct)).find((s) => s.idwarehouse === idwarehouse)!;
       }),
   };
