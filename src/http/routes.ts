@@ -1,5 +1,6 @@
 import { backordersRoutes } from '../modules/backorders/backorders.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
+import { commentsRoutes } from '../modules/comments/comments.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
 import { ordersRoutes } from '../modules/orders/orders.routes.ts';
@@ -32,6 +33,7 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await productWarehousesRoutes(scope, services);
     await purchaseAdviceRoutes(scope, services);
     await usersRoutes(scope, services);
+    await commentsRoutes(scope, services);
     await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);

@@ -45,3 +45,32 @@ export async function setDetails(
     .where('idpicklist', '=', idpicklist)
     .execute();
 }
+
+/**
+ * Where closed picklists were picked: the ledger rows their closing booked out (change type
+ * picklist, referencing the picklist), per picklist, product and location. The reservations are
+ * gone by then, the ledger keeps it.
+ */
+export async function pickedLocationsOf(db: Db, idaccount: number, idpicklists: readonly number[]) {
+  if (idpicklists.length === 0) return [];
+  const rows = await db
+    .selectFrom('stock_history as h')
+    .leftJoin('locations as l', (j) =>
+      j.onRef('l.idaccount', '=', 'h.idaccount').onRef('l.idlocation', '=', 'h.idlocation'),
+    )
+    .select([
+      'h.reference_id as idpicklist',
+      'h.idproduct',
+      'h.idlocation',
+      'l.name',
+      (eb) => eb.fn.sum<string | number>(eb.neg(eb.ref('h.stock_change'))).as('amount'),
+    ])
+    .where('h.idaccount', '=', idaccount)
+    .where('h.change_type', '=', 'picklist')
+    .where('h.reference_type', '=', 'picklist')
+    .where('h.reference_id', 'in', idpicklists)
+    .groupBy(['h.reference_id', 'h.idproduct', 'h.idlocation', 'l.name'])
+    .orderBy('h.idlocation')
+    .execute();
+  return rows.map((r) => ({ ...r, idpicklist: Number(r.idpicklist), amount: Number(r.amount) }));
+}

@@ -56,6 +56,31 @@ export function assertPickable(p: { idpicklist: number; status: string }): void 
 
 type PicklistView = Awaited<ReturnType<PicklistsService['get']>>;
 
+/**
+ * A closed picklist's lines with where they were picked (from the ledger): each product's booked-out
+ * units per location, handed to its lines in line order up to what each line picked.
+ */
+function withPickedLocations(
+  v: PicklistView,
+  picked: Awaited<ReturnType<typeof details.pickedLocationsOf>>,
+): PicklistView['products'] {
+  const left = picked.filter((p) => p.idpicklist === v.idpicklist && p.amount > 0).map((p) => ({ ...p }));
+  return v.products.map((line) => {
+    if (line.has_parts) return line;
+    let want = line.amount_picked;
+    const pick_locations = [];
+    for (const p of left) {
+      if (want === 0) break;
+      if (p.idproduct !== line.idproduct || p.amount === 0) continue;
+      const n = Math.min(want, p.amount);
+      pick_locations.push({ idlocation: p.idlocation, name: p.name ?? null, amount: n });
+      p.amount -= n;
+      want -= n;
+    }
+    return { ...line, pick_locations };
+  });
+}
+
 export function createPicklistStates(deps: {
   handle: DatabaseHandle;
   clock: Clock;
@@ -77,10 +102,13 @@ export function createPicklistStates(deps: {
         )
       ).map((d) => [d.idpicklist, d]),
     );
+    const closed = views.filter((v) => v.status === 'closed').map((v) => v.idpicklist);
+    const picked = await details.pickedLocationsOf(db, idaccount, closed);
     return views.map((v) => {
       const d = rows.get(v.idpicklist);
       return {
         ...v,
+        products: v.status === 'closed' ? withPickedLocations(v, picked) : v.products,
         assigned_to_iduser: d?.assigned_to_iduser ?? null,
         closed_by_iduser:
           d?.closed_by_iduser ?? (v.status === 'closed' ? (d?.assigned_to_iduser ?? null) : null),
