@@ -113,4 +113,40 @@ describeEngines('comments, closed pick locations, customer defaults', (t) => {
     });
     assert.equal(unknown.body.error_code, 25);
   });
+
+  test('when an order is partly picked and partly in backorder, then productstatus answers each part per line', async () => {
+    const c = await t().newClient();
+    const wd = await world(c);
+    await addStock(c, wd.p.A!, wd.w.W1!, 2);
+    const { order: o, picklists } = await placed(
+      c,
+      wd,
+      [
+        [wd.p.A!, 3],
+        [wd.p.B!, 1],
+      ],
+      { partialdelivery: true },
+    );
+    const status = async () =>
+      (await c.expect(200, 'GET', `/orders/${o.idorder}/productstatus`)).map((l: any) => [
+        l.idproduct,
+        l.amount,
+        l.amount_on_picklist,
+        l.amount_picked,
+        l.amount_shipped,
+        l.amount_backorder,
+        l.amount_open,
+      ]);
+    assert.deepEqual(await status(), [
+      [wd.p.A, 3, 2, 0, 0, 1, 0],
+      [wd.p.B, 1, 0, 0, 0, 1, 0],
+    ]);
+    await c.expect(200, 'POST', `/picklists/${picklists[0].idpicklist}/pickall`, null);
+    await c.expect(200, 'POST', `/picklists/${picklists[0].idpicklist}/close`, null);
+    assert.deepEqual(await status(), [
+      [wd.p.A, 3, 0, 0, 2, 1, 0],
+      [wd.p.B, 1, 0, 0, 0, 1, 0],
+    ]);
+    assert.equal((await c.get('/orders/999999/productstatus')).status, 404);
+  });
 });

@@ -3,6 +3,7 @@ import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { commentsRoutes } from '../modules/comments/comments.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
+import { orderProductStatusRoutes } from '../modules/orders/orders.productstatus.ts';
 import { ordersRoutes } from '../modules/orders/orders.routes.ts';
 import { picklistBatchesRoutes } from '../modules/picklists/picklists.batches.routes.ts';
 import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
@@ -34,6 +35,7 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
     await purchaseAdviceRoutes(scope, services);
     await usersRoutes(scope, services);
     await commentsRoutes(scope, services);
+    await orderProductStatusRoutes(scope, services);
     await backordersRoutes(scope, services);
     await webhooksRoutes(scope, services);
     await notificationsRoutes(scope, services);
