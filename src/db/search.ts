@@ -35,7 +35,10 @@ export function idList(name: string, value: string | readonly string[] | undefin
   const ids = parts.map((p) => p.trim()).filter((p) => p !== '');
   return ids.map((p) => {
     const n = Number(p);
-    if (!/^\d+$/.test(p) || n < 1 || n > 2147483647) throw invalid(`${name}: "${p}" is not an id`);
+    if (!/^\d+$/.test(p) || n < 1 || n > 2147483647)
+      throw invalid(
+        `${name}: "${p.length > 20 ? `${p.slice(0, 20)}...` : p}" is not an id; give ids as 1,2,3`,
+      );
     return n;
   });
 }

@@ -123,6 +123,16 @@ export const EXAMPLES: Record<string, unknown> = {
   },
 };
 
+/** Summaries of routes whose schema has none (shared schema objects in their modules). */
+const SUMMARIES: Record<string, string> = {
+  'get /api/v1/purchaseorders/{idpurchaseorder}': 'Get a purchase order with its products',
+  'put /api/v1/purchaseorders/{idpurchaseorder}': 'Update a purchase order',
+  'get /api/v1/purchaseorders/{idpurchaseorder}/products': 'List the products of a purchase order',
+  'get /api/v1/purchaseorders/{idpurchaseorder}/comments': 'List the comments of a purchase order',
+  'post /api/v1/purchaseorders/{idpurchaseorder}/comments': 'Add a comment to a purchase order',
+  'get /api/v1/receipts/{idreceipt}': 'Get a receipt with its received products',
+};
+
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
 const isErrorSchema = (s: Schema | undefined): boolean => {
@@ -272,7 +282,7 @@ export function describeOpenApi(doc: OpenApiDocument): OpenApiDocument {
       while (seen.has(id)) id += '_';
       seen.add(id);
       op.operationId ??= id;
-      op.summary ??= `${method.toUpperCase()} ${path}`;
+      op.summary ??= SUMMARIES[`${method} ${path}`] ?? `${method.toUpperCase()} ${path}`;
       op.description ??=
         `${op.summary}.` +
         (WRITE_METHODS.has(method) && isApi
