@@ -4,6 +4,8 @@ import { migrateToLatest } from './db/migrate.ts';
 import { reconcile } from './modules/stock/stock.reconcile.ts';
 import { createServices } from './services.ts';
 import { dataCommand, opsCommand } from './modules/ops/ops.cli.ts';
+import { systemClock } from './domain/time.ts';
+import { createUsersService } from './modules/users/users.service.ts';
 
 const USAGE = `Usage: npm run --silent stockroom -- <command>
 
@@ -13,6 +15,9 @@ const USAGE = `Usage: npm run --silent stockroom -- <command>
   keys create <idaccount> [name]       create another API key for an account
   keys list <idaccount>                list an account's keys (never the keys themselves)
   keys revoke <idaccount> <idapikey>   revoke a key
+  users create <idaccount> <username> [firstname] [lastname] [emailaddress]
+                                       create a user; prints it (with its iduser)
+  users list <idaccount>               list an account's users
   stock reconcile <idaccount>          rebuild every stock counter from the ledger and its sources
                                        and list any disagreement (exit 1 when there is one)
   backup <file>                        consistent copy of the SQLite database, also while the server
@@ -71,6 +76,25 @@ async function main(argv: string[]): Promise<number> {
       case 'keys list':
         for (const k of await accounts.listKeys(positiveInt(rest[0], 'idaccount'))) out(k);
         return 0;
+      case 'users create': {
+        const [idaccount, username, firstname, lastname, emailaddress] = rest;
+        if (!username) throw new Error('users create needs an idaccount and a username');
+        const users = createUsersService({ handle, clock: systemClock });
+        out(
+          await users.create(positiveInt(idaccount, 'idaccount'), {
+            username,
+            firstname,
+            lastname,
+            emailaddress,
+          }),
+        );
+        return 0;
+      }
+      case 'users list': {
+        const users = createUsersService({ handle, clock: systemClock });
+        for (const u of await users.list(handle.db, positiveInt(rest[0], 'idaccount'), 0, 1_000_000)) out(u);
+        return 0;
+      }
       case 'keys revoke':
         await accounts.revokeKey(positiveInt(rest[0], 'idaccount'), positiveInt(rest[1], 'idapikey'));
         out({ revoked: Number(rest[1]) });

@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import { buildApp } from '../src/http/app.ts';
+import { createUsersService } from '../src/modules/users/users.service.ts';
 import { describeEngines, type Client, type Response, type TestApp } from './harness.ts';
 
 /**
@@ -52,7 +53,7 @@ async function operations(t: TestApp): Promise<Operation[]> {
 type Ids = Record<string, number>;
 
 /** One of everything, through the public API, so that every path of the document resolves. */
-async function fixture(c: Client): Promise<Ids> {
+async function fixture(c: Client, app: TestApp): Promise<Ids> {
   const w = await c.expect(201, 'POST', '/warehouses', { name: 'Main' });
   const l = await c.expect(201, 'POST', '/locations', { idwarehouse: w.idwarehouse, name: 'A-1' });
   const p = await c.expect(201, 'POST', '/products', { productcode: 'P', name: 'Widget', price: 10 });
@@ -117,6 +118,12 @@ async function fixture(c: Client): Promise<Ids> {
     idreceipt: receipt.idreceipt,
     idreceipt_product: received.idreceipt_product,
     idhook: hook.idhook,
+    // Users are created on the command line, not through the API.
+    iduser: (
+      await createUsersService({ handle: app.handle, clock: app.services.clock }).create(c.idaccount, {
+        username: 'picker',
+      })
+    ).iduser,
   };
 }
 
@@ -478,8 +485,8 @@ describeEngines('API robustness', (t) => {
   test('when path ids, bodies or query strings are malformed, then every route answers a Picqer 4xx and nothing changes', async () => {
     const a = await t().newClient();
     const b = await t().newClient();
-    const mine = await fixture(a);
-    const theirs = await fixture(b);
+    const mine = await fixture(a, t());
+    const theirs = await fixture(b, t());
     const beforeA = await snapshot(a, ops, mine);
     const beforeB = await snapshot(b, ops, theirs);
     const problems: string[] = [];
@@ -561,11 +568,11 @@ describeEngines('API robustness', (t) => {
   test('when bodies and ids are random but well-typed, then no route answers a 5xx and refusals emit no event', async () => {
     const byName = new Map(ops.map((op) => [`${op.method} ${op.path}`, op]));
     const stranger = await t().newClient();
-    const theirs = await fixture(stranger);
+    const theirs = await fixture(stranger, t());
     // Rounds on fresh fixtures, so that early deletes and closes do not starve the later cases.
     for (let round = 0; round < FUZZ_ROUNDS; round++) {
       const c = await t().newClient();
-      const ids = await fixture(c);
+      const ids = await fixture(c, t());
       let lastEvent = await lastEventId(c);
       const cases = fc.constantFrom(...byName.keys()).chain((name) => {
         const op = byName.get(name)!;
@@ -618,7 +625,7 @@ describeEngines('API robustness', (t) => {
 
   test('when an update sends no fields, then every PUT answers without a 5xx', async () => {
     const c = await t().newClient();
-    const ids = await fixture(c);
+    const ids = await fixture(c, t());
     const problems: string[] = [];
     for (const op of ops) {
       if (op.method !== 'PUT' || !(op.accepts?.({}) ?? true)) continue;
@@ -898,7 +905,7 @@ describeEngines('API robustness', (t) => {
 
   test('when a body is not JSON, too large or sent with another content type, then a Picqer 4xx and nothing changes', async () => {
     const c = await t().newClient();
-    const ids = await fixture(c);
+    const ids = await fixture(c, t());
     const before = await snapshot(c, ops, ids);
     const problems: string[] = [];
     for (const op of ops) {

@@ -8,6 +8,7 @@ import { backorderLifecycleMigration } from './migrations/004_backorder_lifecycl
 import { idempotencyInTransactionMigration } from './migrations/006_idempotency_in_transaction.ts';
 import { jobsMigration } from './migrations/008_jobs.ts';
 import { migratorDatabase } from './migration-lock.ts';
+import { warehouseApiMigration } from './migrations/007_warehouse_api.ts';
 
 /** Migrations in order. Each is built for the engine, so the few dialect differences stay inside it. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '004_backorder_lifecycle': backorderLifecycleMigration,
     '006_idempotency_in_transaction': idempotencyInTransactionMigration,
     '008_jobs': jobsMigration(engine),
+    '007_warehouse_api': warehouseApiMigration(engine),
   };
 }
 

@@ -75,6 +75,34 @@ export interface ProductsTable {
   barcode: string | null;
   weight: number | null;
   description: string | null;
+  /** Purchase advice rounds up to these (0: no rule); migration 007. */
+  minimum_purchase_quantity: Generated<number>;
+  purchase_in_quantities_of: Generated<number>;
+  created: DateTime;
+  updated: DateTime;
+}
+
+/** Per-warehouse product settings (reference 4.4), a row once any is set; migration 007. */
+export interface ProductWarehousesTable {
+  idaccount: number;
+  idproduct: number;
+  idwarehouse: number;
+  stock_level_order: number;
+  stock_level_desired: number;
+  stock_level_maximum: number;
+  stock_location: string | null;
+  updated: DateTime;
+}
+
+/** People of an account (picklist assignment, who closed, purchased, received); migration 007. */
+export interface UsersTable {
+  idaccount: number;
+  iduser: Generated<number>;
+  username: string;
+  firstname: string | null;
+  lastname: string | null;
+  emailaddress: string | null;
+  active: Generated<Bool>;
   created: DateTime;
   updated: DateTime;
 }
@@ -92,6 +120,8 @@ export interface ProductPartsTable {
 export interface CustomersTable {
   idaccount: number;
   idcustomer: Generated<number>;
+  /** The customer number (migration 007); null only before it ran. */
+  customerid: string | null;
   name: string;
   contactname: string | null;
   emailaddress: string | null;
@@ -232,6 +262,24 @@ export interface PicklistsTable {
   status: string;
   closed_at: DateTime | null;
   created: DateTime;
+  updated: DateTime;
+}
+
+/**
+ * What Picqer lets one set on a picklist beside its lines (migration 007): assignment, snooze, pause
+ * reason, flags, who closed it. A row once any is set; kept apart from picklists, whose rows the
+ * stock write path owns.
+ */
+export interface PicklistDetailsTable {
+  idaccount: number;
+  idpicklist: number;
+  assigned_to_iduser: number | null;
+  closed_by_iduser: number | null;
+  snoozed_until: DateTime | null;
+  paused_reason: string | null;
+  preferred_delivery_date: string | null;
+  urgent: Bool;
+  invoiced: Bool;
   updated: DateTime;
 }
 
@@ -474,6 +522,8 @@ export interface Database {
   locations: LocationsTable;
   products: ProductsTable;
   product_parts: ProductPartsTable;
+  product_warehouses: ProductWarehousesTable;
+  users: UsersTable;
   customers: CustomersTable;
   suppliers: SuppliersTable;
   stock_levels: StockLevelsTable;
@@ -485,6 +535,7 @@ export interface Database {
   picklists: PicklistsTable;
   picklist_products: PicklistProductsTable;
   picklist_locations: PicklistLocationsTable;
+  picklist_details: PicklistDetailsTable;
   backorders: BackordersTable;
   purchaseorders: PurchaseOrdersTable;
   purchaseorder_products: PurchaseOrderProductsTable;

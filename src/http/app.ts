@@ -12,6 +12,8 @@ import { errorBody, registerErrorHandler } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerQueryNormalize } from './query-normalize.ts';
+import { describeOpenApi } from './openapi.ts';
 import { apiRoutes } from './routes.ts';
 import { registerStrictIntegers } from './strict-integers.ts';
 import { createLifecycle, registerLifecycle, type Lifecycle } from './lifecycle.ts';
@@ -119,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params))
       throw invalid('Text must not contain the NUL character (\\u0000)');
   });
+  registerQueryNormalize(app);
 
   registerErrorHandler(app);
   registerStrictIntegers(app);
@@ -141,6 +144,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
       security: [{ apikey: [] }, { bearer: [] }],
     },
+    transformObject: (documentObject) =>
+      describeOpenApi((documentObject as { openapiObject: never }).openapiObject) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { BackordersTable } from '../../db/schema.ts';
+import { containsAny } from '../../db/search.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
@@ -174,6 +175,8 @@ export interface BackorderFilter {
   sincedate?: string | undefined;
   /** Only these statuses; undefined = the open ones. */
   statuses?: readonly string[] | undefined;
+  idwarehouse?: number | undefined;
+  search?: string | undefined;
   offset: number;
   limit: number;
 }
@@ -186,6 +189,30 @@ export async function listBackorders(db: Db, idaccount: number, f: BackorderFilt
   if (f.idcustomer !== undefined) q = q.where('idcustomer', '=', f.idcustomer);
   if (f.sinceid !== undefined) q = q.where('idbackorder', '>', f.sinceid);
   if (f.sincedate !== undefined) q = q.where('created_at', '>', f.sincedate);
+  if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
+  if (f.search !== undefined) {
+    const term = f.search;
+    q = q.where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('products as p')
+            .select('p.idproduct')
+            .whereRef('p.idaccount', '=', 'backorders.idaccount')
+            .whereRef('p.idproduct', '=', 'backorders.idproduct')
+            .where(() => containsAny(['p.productcode', 'p.name'], term)),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('orders as o')
+            .select('o.idorder')
+            .whereRef('o.idaccount', '=', 'backorders.idaccount')
+            .whereRef('o.idorder', '=', 'backorders.idorder')
+            .where(() => containsAny(['o.orderid', 'o.reference'], term)),
+        ),
+      ]),
+    );
+  }
   return q.orderBy('idbackorder').limit(f.limit).offset(f.offset).execute();
 }
 

@@ -64,6 +64,13 @@ export const BackorderQuery = Type.Object({
   sincedate: Type.Optional(Type.String({ maxLength: 32 })),
   /** Stockroom extension: default the waiting ones. */
   status: Type.Optional(Type.Union(BACKORDER_STATUSES.map((s) => Type.Literal(s)))),
+  idwarehouse: Type.Optional(Id),
+  search: Type.Optional(
+    Type.String({
+      maxLength: 255,
+      description: "Text in the product's code or name, or the order's number or reference",
+    }),
+  ),
 });
 export type BackorderQuery = Static<typeof BackorderQuery>;
 

@@ -666,6 +666,8 @@ export function createBackordersService(deps: {
         sinceid?: number | undefined;
         sincedate?: string | undefined;
         status?: string | undefined;
+        idwarehouse?: number | undefined;
+        search?: string | undefined;
       },
       limit: number,
     ): Promise<BackorderView[]> {
@@ -681,6 +683,8 @@ export function createBackordersService(deps: {
         sinceid: q.sinceid,
         sincedate,
         statuses: q.status === undefined ? undefined : [q.status],
+        idwarehouse: q.idwarehouse,
+        search: q.search,
         offset: q.offset ?? 0,
         limit,
       });

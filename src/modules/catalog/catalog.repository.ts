@@ -1,4 +1,4 @@
-import { sql, type Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type {
   CustomersTable,
@@ -108,11 +108,30 @@ export async function lockLocation(
 export async function listLocations(
   db: Db,
   idaccount: number,
-  f: { idwarehouse?: number | undefined; name?: string | undefined; offset: number; limit: number },
+  f: {
+    idwarehouse?: number | undefined;
+    name?: string | undefined;
+    onlyAvailable?: boolean | undefined;
+    offset: number;
+    limit: number;
+  },
 ) {
   let q = db.selectFrom('locations').selectAll().where('idaccount', '=', idaccount);
   if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
   if (f.name !== undefined) q = q.where('name', '=', f.name);
+  // A product is linked to a location by its stock slot there (product-locations.repository.ts).
+  if (f.onlyAvailable)
+    q = q.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('location_stock as ls')
+            .select('ls.slot')
+            .whereRef('ls.idaccount', '=', 'locations.idaccount')
+            .whereRef('ls.slot', '=', 'locations.idlocation'),
+        ),
+      ),
+    );
   return q.orderBy('idlocation').limit(f.limit).offset(f.offset).execute();
 }
 
@@ -268,6 +287,8 @@ export interface ProductFilter {
   search?: string | undefined;
   type?: string | undefined;
   idsupplier?: number | undefined;
+  /** Only these products (idproducts=1,2). */
+  idproducts?: readonly number[] | undefined;
   includeInactive: boolean;
   offset: number;
   limit: number;
@@ -279,6 +300,10 @@ export async function listProducts(db: Db, idaccount: number, f: ProductFilter) 
   if (f.productcode !== undefined) q = q.where('productcode', '=', f.productcode);
   if (f.type !== undefined) q = q.where('type', '=', f.type);
   if (f.idsupplier !== undefined) q = q.where('idsupplier', '=', f.idsupplier);
+  if (f.idproducts !== undefined) {
+    if (f.idproducts.length === 0) return [];
+    q = q.where('idproduct', 'in', f.idproducts);
+  }
   if (f.search !== undefined) {
     const pattern = containsPattern(f.search);
     q = q.where(
@@ -289,7 +314,7 @@ export async function listProducts(db: Db, idaccount: number, f: ProductFilter) 
   return q.orderBy('idproduct').limit(f.limit).offset(f.offset).execute();
 }
 
-export async function insertProduct(trx: Trx, row: Omit<ProductsTable, 'idproduct'>): Promise<number> {
+export async function insertProduct(trx: Trx, row: Insertable<ProductsTable>): Promise<number> {
   const r = await trx.insertInto('products').values(row).returning('idproduct').executeTakeFirstOrThrow();
   return r.idproduct;
 }
@@ -420,6 +445,8 @@ export async function deletePart(trx: Trx, idaccount: number, idproduct_part: nu
 
 export interface PartyFilter {
   search?: string | undefined;
+  /** Customers only: the customer number, exactly. */
+  customerid?: string | undefined;
   offset: number;
   limit: number;
 }
@@ -435,9 +462,13 @@ export async function findCustomer(db: Db, idaccount: number, idcustomer: number
 
 export async function listCustomers(db: Db, idaccount: number, f: PartyFilter) {
   let q = db.selectFrom('customers').selectAll().where('idaccount', '=', idaccount);
+  if (f.customerid !== undefined) q = q.where('customerid', '=', f.customerid);
   if (f.search !== undefined) {
     const pattern = containsPattern(f.search);
-    q = q.where((eb) => sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`);
+    q = q.where(
+      (eb) =>
+        sql<boolean>`(lower(${eb.ref('name')}) like ${pattern} escape '\\' or lower(coalesce(${eb.ref('emailaddress')}, '')) like ${pattern} escape '\\' or lower(coalesce(${eb.ref('customerid')}, '')) like ${pattern} escape '\\')`,
+    );
   }
   return q.orderBy('idcustomer').limit(f.limit).offset(f.offset).execute();
 }
@@ -550,7 +581,7 @@ export async function findProductsByCodes(db: Db, idaccount: number, productcode
 /** Inserts many products in one statement; answers their ids in the order given. */
 export async function insertProducts(
   trx: Trx,
-  rows: readonly Omit<ProductsTable, 'idproduct'>[],
+  rows: readonly Insertable<ProductsTable>[],
 ): Promise<number[]> {
   if (rows.length === 0) return [];
   const inserted = await trx

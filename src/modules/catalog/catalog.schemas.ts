@@ -68,6 +68,9 @@ export const LocationQuery = Type.Object({
   offset: Type.Optional(Offset),
   idwarehouse: Type.Optional(Id),
   name: Type.Optional(Text()),
+  only_available: Type.Optional(
+    Type.Boolean({ description: 'true or 1: only locations no product is linked to' }),
+  ),
 });
 export type LocationCreate = Static<typeof LocationCreate>;
 export type LocationUpdate = Static<typeof LocationUpdate>;
@@ -107,6 +110,8 @@ export const Product = Type.Object({
   barcode: Nullable(Type.String()),
   weight: Nullable(Type.Integer()),
   description: Nullable(Type.String()),
+  minimum_purchase_quantity: Type.Integer(),
+  purchase_in_quantities_of: Type.Integer(),
   created: Type.String(),
   updated: Type.String(),
   stock: Type.Array(StockEntry),
@@ -125,6 +130,10 @@ const productFields = {
   /** Grams. */
   weight: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
   description: Nullable(Text(10_000)),
+  /** Purchase advice orders at least this many (0: no minimum). */
+  minimum_purchase_quantity: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  /** Purchase advice orders in multiples of this (0 or 1: any amount). */
+  purchase_in_quantities_of: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
 };
 export const ProductUpdate = Type.Partial(Type.Object(productFields));
 export const ProductCreate = Type.Object({
@@ -138,6 +147,12 @@ export const ProductQuery = Type.Object({
   search: Type.Optional(Text()),
   type: Type.Optional(ProductTypeSchema),
   idsupplier: Type.Optional(Id),
+  idproducts: Type.Optional(
+    Type.Array(Type.String({ maxLength: 10_000 }), {
+      maxItems: 1000,
+      description: 'Only these products: idproducts=1,2 or idproducts[]=1&idproducts[]=2',
+    }),
+  ),
   /** true: inactive products are listed too (by default only active ones are). */
   inactive: Type.Optional(QueryBool),
 });
@@ -188,7 +203,11 @@ const partyResponse = {
   created: Type.String(),
   updated: Type.String(),
 };
-export const Customer = Type.Object({ idcustomer: Type.Integer(), ...partyResponse });
+export const Customer = Type.Object({
+  idcustomer: Type.Integer(),
+  customerid: Nullable(Type.String()),
+  ...partyResponse,
+});
 export const Supplier = Type.Object({ idsupplier: Type.Integer(), ...partyResponse });
 export const PartyUpdate = Type.Partial(Type.Object(partyFields));
 export const PartyCreate = Type.Object({ ...PartyUpdate.properties, name: partyFields.name });
@@ -196,6 +215,11 @@ export const PartyQuery = Type.Object({
   offset: Type.Optional(Offset),
   search: Type.Optional(Text()),
 });
+export const CustomerQuery = Type.Object({
+  ...PartyQuery.properties,
+  customerid: Type.Optional(Type.String({ maxLength: 64, description: 'The customer number, exactly' })),
+});
+export type CustomerQuery = Static<typeof CustomerQuery>;
 export type PartyCreate = Static<typeof PartyCreate>;
 export type PartyUpdate = Static<typeof PartyUpdate>;
 export type PartyQuery = Static<typeof PartyQuery>;

@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
+import { idList } from '../../db/search.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import type { WarehouseStock } from '../../domain/stock.ts';
@@ -11,6 +12,7 @@ import type {
   LocationUpdate,
   PartyCreate,
   PartyQuery,
+  CustomerQuery,
   PartyUpdate,
   ProductCreate,
   ProductQuery,
@@ -75,6 +77,8 @@ export function productView(p: repo.ProductRow, stock: WarehouseStock[]) {
     barcode: p.barcode,
     weight: p.weight,
     description: p.description,
+    minimum_purchase_quantity: p.minimum_purchase_quantity,
+    purchase_in_quantities_of: p.purchase_in_quantities_of,
     created: p.created,
     updated: p.updated,
     stock,
@@ -307,6 +311,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
         await repo.listLocations(db, idaccount, {
           idwarehouse: q.idwarehouse,
           name: q.name,
+          onlyAvailable: q.only_available,
           offset: q.offset ?? 0,
           limit,
         })
@@ -383,6 +388,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
           search: q.search,
           type: q.type,
           idsupplier: q.idsupplier,
+          idproducts: idList('idproducts', q.idproducts),
           includeInactive: q.inactive === true,
           offset: q.offset ?? 0,
           limit,
@@ -408,6 +414,8 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
           barcode: blankToNull(input.barcode ?? null),
           weight: input.weight ?? null,
           description: blankToNull(input.description ?? null),
+          minimum_purchase_quantity: input.minimum_purchase_quantity ?? 0,
+          purchase_in_quantities_of: input.purchase_in_quantities_of ?? 0,
           created: now(),
           updated: now(),
         });
@@ -450,6 +458,12 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
           ...(input.productcode !== undefined && { productcode: input.productcode }),
           ...(input.name !== undefined && { name: input.name }),
           ...(input.price !== undefined && { price: input.price }),
+          ...(input.minimum_purchase_quantity !== undefined && {
+            minimum_purchase_quantity: input.minimum_purchase_quantity,
+          }),
+          ...(input.purchase_in_quantities_of !== undefined && {
+            purchase_in_quantities_of: input.purchase_in_quantities_of,
+          }),
           ...(input.fixedstockprice !== undefined && { fixedstockprice: input.fixedstockprice }),
           ...(input.idsupplier !== undefined && { idsupplier: input.idsupplier }),
           ...(input.productcode_supplier !== undefined && {
@@ -547,10 +561,15 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
 
     // Customers and suppliers
 
-    listCustomers: async (db: Db, idaccount: number, q: PartyQuery, limit: number) =>
-      (await repo.listCustomers(db, idaccount, { search: q.search, offset: q.offset ?? 0, limit })).map(
-        partyView,
-      ),
+    listCustomers: async (db: Db, idaccount: number, q: CustomerQuery, limit: number) =>
+      (
+        await repo.listCustomers(db, idaccount, {
+          search: q.search,
+          customerid: q.customerid,
+          offset: q.offset ?? 0,
+          limit,
+        })
+      ).map(partyView),
 
     getCustomer: async (db: Db, idaccount: number, idcustomer: number) => {
       const c = await repo.findCustomer(db, idaccount, idcustomer);
@@ -563,9 +582,12 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
         const id = await repo.insertCustomer(trx, {
           idaccount,
           ...newParty(input),
+          customerid: null,
           created: now(),
           updated: now(),
         });
+        // The customer number is the id: unique without a second counter.
+        await repo.updateCustomer(trx, idaccount, id, { customerid: String(id) });
         return partyView((await repo.findCustomer(trx, idaccount, id))!);
       }),
 

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { OrderProductsTable, OrdersTable } from '../../db/schema.ts';
+import { containsAny } from '../../db/search.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 
 /** All SQL of orders, order lines and stock allocations. */
@@ -117,6 +118,12 @@ export interface OrderFilter {
   /** Strictly after this datetime. */
   sincedate?: string | undefined;
   reference?: string | undefined;
+  orderid?: string | undefined;
+  search?: string | undefined;
+  beforeid?: number | undefined;
+  /** Strictly before this datetime. */
+  untildate?: string | undefined;
+  emailaddress?: string | undefined;
   offset: number;
   limit: number;
 }
@@ -128,6 +135,14 @@ export async function listOrders(db: Db, idaccount: number, f: OrderFilter): Pro
   if (f.sinceid !== undefined) q = q.where('idorder', '>', f.sinceid);
   if (f.sincedate !== undefined) q = q.where('created', '>', f.sincedate);
   if (f.reference !== undefined) q = q.where('reference', '=', f.reference);
+  if (f.orderid !== undefined) q = q.where('orderid', '=', f.orderid);
+  if (f.beforeid !== undefined) q = q.where('idorder', '<', f.beforeid);
+  if (f.untildate !== undefined) q = q.where('created', '<', f.untildate);
+  if (f.emailaddress !== undefined) q = q.where('emailaddress', '=', f.emailaddress);
+  if (f.search !== undefined) {
+    const term = f.search;
+    q = q.where(() => containsAny(['orderid', 'reference', 'deliveryname', 'emailaddress'], term));
+  }
   return q.orderBy('idorder').limit(f.limit).offset(f.offset).execute();
 }
 

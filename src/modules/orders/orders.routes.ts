@@ -4,6 +4,7 @@ import type { App } from '../../http/types.ts';
 import type { Services } from '../../services.ts';
 import { BackorderDetail } from '../backorders/backorders.schemas.ts';
 import { Picklist } from '../picklists/picklists.schemas.ts';
+import { withCustomerDefaults } from './orders.customer-defaults.ts';
 import {
   Order,
   OrderCreate,
@@ -62,7 +63,10 @@ export async function ordersRoutes(api: App, services: Services): Promise<void> 
     },
     async (request, reply) => {
       reply.status(201);
-      return orders.create(request.idaccount, request.body);
+      return orders.create(
+        request.idaccount,
+        await withCustomerDefaults(db, services.catalog, request.idaccount, request.body),
+      );
     },
   );
 

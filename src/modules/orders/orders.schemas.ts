@@ -73,6 +73,18 @@ export const OrderQuery = Type.Object({
   sinceid: Type.Optional(SinceId),
   sincedate: Type.Optional(Type.String({ maxLength: 32 })),
   reference: Type.Optional(Type.String({ maxLength: 255 })),
+  orderid: Type.Optional(Type.String({ maxLength: 64, description: 'The order number, exactly' })),
+  search: Type.Optional(
+    Type.String({
+      maxLength: 255,
+      description: 'Text in orderid, reference, delivery name or e-mail address',
+    }),
+  ),
+  beforeid: Type.Optional(Type.Integer({ minimum: 0, description: 'Only orders with a lower idorder' })),
+  untildate: Type.Optional(
+    Type.String({ maxLength: 32, description: 'Created before (YYYY-MM-DD HH:MM:SS)' }),
+  ),
+  emailaddress: Type.Optional(Type.String({ maxLength: 255, description: 'The e-mail address, exactly' })),
 });
 export type OrderQuery = Static<typeof OrderQuery>;
 

@@ -11,6 +11,7 @@ import {
   type ProcessLine,
 } from '../../domain/orders-processing.ts';
 import { formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
+import { dateTimeParam } from '../../db/search.ts';
 import {
   uniqueKeys,
   type BackorderRow,
@@ -689,6 +690,11 @@ export function createOrdersService(deps: {
         sinceid: q.sinceid,
         sincedate,
         reference: q.reference,
+        orderid: q.orderid,
+        search: q.search,
+        beforeid: q.beforeid,
+        untildate: dateTimeParam('untildate', q.untildate),
+        emailaddress: q.emailaddress,
         offset: q.offset ?? 0,
         limit,
       });

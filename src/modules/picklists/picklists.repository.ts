@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { PicklistProductsTable, PicklistsTable } from '../../db/schema.ts';
+import { containsAny } from '../../db/search.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 
 /** All SQL of picklists and their lines. */
@@ -119,6 +120,15 @@ export interface PicklistFilter {
   status?: string | undefined;
   idwarehouse?: number | undefined;
   sinceid?: number | undefined;
+  picklistid?: string | undefined;
+  assigned_to_iduser?: number | undefined;
+  search?: string | undefined;
+  beforeid?: number | undefined;
+  /** Datetimes as text (YYYY-MM-DD HH:MM:SS); sincedate/untildate on created, strict. */
+  sincedate?: string | undefined;
+  untildate?: string | undefined;
+  closed_after?: string | undefined;
+  closed_before?: string | undefined;
   offset: number;
   limit: number;
 }
@@ -129,6 +139,29 @@ export async function listPicklists(db: Db, idaccount: number, f: PicklistFilter
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (f.idwarehouse !== undefined) q = q.where('idwarehouse', '=', f.idwarehouse);
   if (f.sinceid !== undefined) q = q.where('idpicklist', '>', f.sinceid);
+  if (f.picklistid !== undefined) q = q.where('picklistid', '=', f.picklistid);
+  if (f.assigned_to_iduser !== undefined) {
+    const iduser = f.assigned_to_iduser;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('picklist_details as d')
+          .select('d.idpicklist')
+          .whereRef('d.idaccount', '=', 'picklists.idaccount')
+          .whereRef('d.idpicklist', '=', 'picklists.idpicklist')
+          .where('d.assigned_to_iduser', '=', iduser),
+      ),
+    );
+  }
+  if (f.beforeid !== undefined) q = q.where('idpicklist', '<', f.beforeid);
+  if (f.sincedate !== undefined) q = q.where('created', '>', f.sincedate);
+  if (f.untildate !== undefined) q = q.where('created', '<', f.untildate);
+  if (f.closed_after !== undefined) q = q.where('closed_at', '>', f.closed_after);
+  if (f.closed_before !== undefined) q = q.where('closed_at', '<', f.closed_before);
+  if (f.search !== undefined) {
+    const term = f.search;
+    q = q.where(() => containsAny(['picklistid'], term));
+  }
   return q.orderBy('idpicklist').limit(f.limit).offset(f.offset).execute();
 }
 

@@ -46,6 +46,24 @@ export const PicklistQuery = Type.Object({
   idwarehouse: Type.Optional(Id),
   sinceid: Type.Optional(SinceId),
   status: Type.Optional(Type.Union(PICKLIST_STATUSES.map((s) => Type.Literal(s)))),
+  picklistid: Type.Optional(Type.String({ maxLength: 64, description: 'The picklist number, exactly' })),
+  assigned_to_iduser: Type.Optional(Id),
+  search: Type.Optional(Type.String({ maxLength: 255, description: 'Text in the picklist number' })),
+  beforeid: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Only picklists with a lower idpicklist' }),
+  ),
+  sincedate: Type.Optional(
+    Type.String({ maxLength: 32, description: 'Created after (YYYY-MM-DD HH:MM:SS)' }),
+  ),
+  untildate: Type.Optional(
+    Type.String({ maxLength: 32, description: 'Created before (YYYY-MM-DD HH:MM:SS)' }),
+  ),
+  closed_after: Type.Optional(
+    Type.String({ maxLength: 32, description: 'Closed after (YYYY-MM-DD HH:MM:SS)' }),
+  ),
+  closed_before: Type.Optional(
+    Type.String({ maxLength: 32, description: 'Closed before (YYYY-MM-DD HH:MM:SS)' }),
+  ),
 });
 
 export const PickBody = Type.Object({

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { formatRunningNumber, nextNumbers } from '../../db/counters.ts';
+import { dateTimeParam } from '../../db/search.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalidState, notFound } from '../../domain/errors.ts';
 import { groupBy } from '../../domain/collections.ts';
@@ -9,6 +10,7 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EventsService } from '../events/events.service.ts';
 import type { StockService } from '../stock/stock.service.ts';
 import * as repo from './picklists.repository.ts';
+import { assertPickable } from './picklists.states.ts';
 
 /**
  * Picklists: created only by processing orders and backorders; they reserve stock at concrete
@@ -422,6 +424,7 @@ export function createPicklistsService(deps: {
       if (!found) throw notFound('Picklist', idpicklist);
       await orderHooks().lockOrderInTrx(trx, idaccount, found.idorder);
       const p = await requireOpenLocked(trx, idaccount, idpicklist);
+      if (mode === 'close') assertPickable(p);
       const keys = await settleInTrx(trx, idaccount, p, mode, true);
       const at = now();
       await repo.updatePicklist(trx, idaccount, idpicklist, {
@@ -511,7 +514,13 @@ export function createPicklistsService(deps: {
     },
 
     async list(db: Db, idaccount: number, filter: repo.PicklistFilter) {
-      return views(db, idaccount, await repo.listPicklists(db, idaccount, filter));
+      const dates = {
+        sincedate: dateTimeParam('sincedate', filter.sincedate),
+        untildate: dateTimeParam('untildate', filter.untildate),
+        closed_after: dateTimeParam('closed_after', filter.closed_after),
+        closed_before: dateTimeParam('closed_before', filter.closed_before),
+      };
+      return views(db, idaccount, await repo.listPicklists(db, idaccount, { ...filter, ...dates }));
     },
 
     get: viewOf,
@@ -541,7 +550,7 @@ export function createPicklistsService(deps: {
             'pick_invalid_amount',
             `Not a valid picking amount: ${amount}; send a whole number above 0`,
           );
-        await requireOpenLocked(trx, idaccount, idpicklist);
+        assertPickable(await requireOpenLocked(trx, idaccount, idpicklist));
         const lines = (await repo.linesOf(trx, idaccount, [idpicklist])).filter((l) => l.has_parts === 0);
         let matching: repo.PicklistLineRow[];
         if (input.idpicklist_product !== undefined)
@@ -579,7 +588,7 @@ export function createPicklistsService(deps: {
 
     pickAll(idaccount: number, idpicklist: number) {
       return withTransaction(handle, async (trx) => {
-        await requireOpenLocked(trx, idaccount, idpicklist);
+        assertPickable(await requireOpenLocked(trx, idaccount, idpicklist));
         for (const l of await repo.linesOf(trx, idaccount, [idpicklist]))
           if (l.amount_picked !== l.amount)
             await repo.setPicked(trx, idaccount, l.idpicklist_product, l.amount);

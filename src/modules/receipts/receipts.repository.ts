@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { ReceiptProductsTable, ReceiptsTable } from '../../db/schema.ts';
+import { containsAny } from '../../db/search.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 
 /**
@@ -58,6 +59,9 @@ export interface ReceiptFilter {
   idpurchaseorder?: number | undefined;
   idsupplier?: number | undefined;
   updatedAfter?: string | undefined;
+  receiptid?: string | undefined;
+  completedAfter?: string | undefined;
+  search?: string | undefined;
   offset: number;
   limit: number;
 }
@@ -68,6 +72,12 @@ export async function listReceipts(db: Db, idaccount: number, f: ReceiptFilter) 
   if (f.idpurchaseorder) q = q.where('r.idpurchaseorder', '=', f.idpurchaseorder);
   if (f.idsupplier) q = q.where('r.idsupplier', '=', f.idsupplier);
   if (f.updatedAfter) q = q.where('r.updated', '>', f.updatedAfter);
+  if (f.receiptid !== undefined) q = q.where('r.receiptid', '=', f.receiptid);
+  if (f.completedAfter !== undefined) q = q.where('r.completed_at', '>', f.completedAfter);
+  if (f.search !== undefined) {
+    const term = f.search;
+    q = q.where(() => containsAny(['r.receiptid', 's.name', 'po.purchaseorderid'], term));
+  }
   return q.orderBy('r.idreceipt').offset(f.offset).limit(f.limit).execute();
 }
 

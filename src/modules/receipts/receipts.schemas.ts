@@ -67,6 +67,14 @@ export const ReceiptQuery = Type.Object({
   idsupplier: Type.Optional(Id),
   updated_after: Type.Optional(DateTimeString),
   offset: Type.Optional(Offset),
+  receiptid: Type.Optional(Type.String({ maxLength: 64, description: 'The receipt number, exactly' })),
+  completed_after: Type.Optional(DateTimeString),
+  search: Type.Optional(
+    Type.String({
+      maxLength: 255,
+      description: "Text in the receipt's number, its supplier's name or purchase order number",
+    }),
+  ),
 });
 export type ReceiptQuery = Static<typeof ReceiptQuery>;
 

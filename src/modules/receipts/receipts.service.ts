@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { formatRunningNumber, nextNumber } from '../../db/counters.ts';
+import { dateTimeParam } from '../../db/search.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import { formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
@@ -130,6 +131,9 @@ export function createReceiptsService(deps: {
         idpurchaseorder: q.idpurchaseorder,
         idsupplier: q.idsupplier,
         updatedAfter,
+        receiptid: q.receiptid,
+        completedAfter: dateTimeParam('completed_after', q.completed_after),
+        search: q.search,
         offset: q.offset ?? 0,
         limit,
       });
