@@ -13,6 +13,7 @@ import { ErrorSchema } from './schemas.ts';
 import type { App } from './types.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { apiRoutes } from './routes.ts';
+import { registerWebApp } from './web-app.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerWebApp(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {

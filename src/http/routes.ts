@@ -1,6 +1,7 @@
 import { backordersRoutes } from '../modules/backorders/backorders.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
+import { eventsStreamRoutes } from '../modules/events/events.stream.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
 import { ordersRoutes } from '../modules/orders/orders.routes.ts';
 import { picklistsRoutes } from '../modules/picklists/picklists.routes.ts';
@@ -15,6 +16,7 @@ import type { App } from './types.ts';
 /** Every module's routes, registered under /api/v1 behind auth and the rate limit. */
 export async function apiRoutes(api: App, services: Services): Promise<void> {
   await eventsRoutes(api, services);
+  await eventsStreamRoutes(api, services);
   // JSON body types checked without coercion (see strict-body.ts) for the routes in this scope.
   await api.register(async (scope) => {
     strictBodyTypes(scope);
