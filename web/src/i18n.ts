@@ -26,6 +26,7 @@ const en = {
   live_offline: 'Offline, retrying',
   no_warehouses: 'This account has no warehouses yet: create one through the API (POST /warehouses).',
   // stock
+  products: 'Products',
   find_product: 'Find a product (code or name)',
   find_product_hint: 'Type to search; pick a result to see its stock.',
   no_products: 'No products match.',
@@ -177,6 +178,7 @@ const nl: Record<Key, string> = {
   live_live: 'Live',
   live_offline: 'Offline, opnieuw proberen',
   no_warehouses: 'Dit account heeft nog geen magazijnen: maak er een via de API (POST /warehouses).',
+  products: 'Producten',
   find_product: 'Zoek een product (code of naam)',
   find_product_hint: 'Typ om te zoeken; kies een resultaat om de voorraad te zien.',
   no_products: 'Geen producten gevonden.',

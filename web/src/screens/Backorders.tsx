@@ -65,12 +65,14 @@ export function Backorders() {
           <Notice message={notice} />
         </Section>
       </div>
-      {idproduct !== undefined && <Queue idproduct={idproduct} />}
+      {idproduct !== undefined && (
+        <Queue idproduct={idproduct} title={product?.productcode ?? `#${idproduct}`} />
+      )}
     </div>
   );
 }
 
-function Queue({ idproduct }: { idproduct: number }) {
+function Queue({ idproduct, title }: { idproduct: number; title: string }) {
   const t = useT();
   const { idwarehouse } = useWarehouse();
   const queue = useLoad(async () => {
@@ -84,7 +86,7 @@ function Queue({ idproduct }: { idproduct: number }) {
   }, [idproduct, idwarehouse]);
   if (!queue.data) return <Loading error={queue.error} />;
   return (
-    <Section title={`${t('backorder_queue')} · #${idproduct}`}>
+    <Section title={`${t('backorder_queue')} · ${title}`}>
       {queue.data.length === 0 ? (
         <Empty>{t('no_backorders')}</Empty>
       ) : (

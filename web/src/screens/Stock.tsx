@@ -68,7 +68,7 @@ function ProductSearch({ onPick }: { onPick: (p: Product) => void }) {
     };
   }, [text]);
   return (
-    <Section title={t('find_product')}>
+    <Section title={t('products')}>
       <Field
         label={t('find_product')}
         hint={t('find_product_hint')}
