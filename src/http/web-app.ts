@@ -27,6 +27,7 @@ export async function registerWebApp(app: App, dist: string = WEB_DIST): Promise
     root: dist,
     prefix: '/app/',
     index: ['index.html'],
+    cacheControl: false,
     // Hashed asset names change with their content; index.html must always be fetched anew.
     setHeaders: (res, file) => {
       res.setHeader(
