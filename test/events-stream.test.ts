@@ -12,7 +12,12 @@ interface StreamEvent {
 async function readStream(
   base: string,
   c: Client,
-  opts: { query?: string; headers?: Record<string, string>; until: (seen: StreamEvent[]) => boolean; onOpen?: () => Promise<void> },
+  opts: {
+    query?: string;
+    headers?: Record<string, string>;
+    until: (seen: StreamEvent[]) => boolean;
+    onOpen?: () => Promise<void>;
+  },
 ): Promise<{ status: number; contentType: string | null; events: StreamEvent[] }> {
   const abort = new AbortController();
   // A safety stop so that a broken stream fails the test instead of hanging it.
@@ -31,7 +36,7 @@ async function readStream(
   let buffer = '';
   try {
     for await (const chunk of res.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      buffer += decoder.decode(chunk, { stream: true });
       let cut: number;
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, cut);
@@ -42,7 +47,8 @@ async function readStream(
             .filter((l) => !l.startsWith(':') && l.includes(': '))
             .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]),
         );
-        if (fields.data) events.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data) });
+        if (fields.data)
+          events.push({ id: Number(fields.id), event: fields.event ?? '', data: JSON.parse(fields.data) });
       }
       if (opts.until(events)) break;
     }
@@ -78,8 +84,14 @@ describeEngines('events stream (Server-Sent Events from the outbox)', (t) => {
     const { w: ow, p: op } = await product(other);
     const res = await readStream(base, c, {
       onOpen: async () => {
-        await other.expect(200, 'POST', `/products/${op.idproduct}/stock/${ow.idwarehouse}`, { change: 1, reason: 'x' });
-        await c.expect(200, 'POST', `/products/${p.idproduct}/stock/${w.idwarehouse}`, { change: 5, reason: 'in' });
+        await other.expect(200, 'POST', `/products/${op.idproduct}/stock/${ow.idwarehouse}`, {
+          change: 1,
+          reason: 'x',
+        });
+        await c.expect(200, 'POST', `/products/${p.idproduct}/stock/${w.idwarehouse}`, {
+          change: 5,
+          reason: 'in',
+        });
       },
       until: (seen) => seen.some((e) => e.event === 'products.stock_changed'),
     });
@@ -93,10 +105,18 @@ describeEngines('events stream (Server-Sent Events from the outbox)', (t) => {
       polled.filter((e: any) => fromStream.includes(e.idevent)),
     );
     assert.ok(res.events.every((e) => e.data.idevent === e.id && e.data.event === e.event));
-    assert.ok(res.events.some((e) => e.event === 'products.stock_changed' && e.data.resource_id === p.idproduct));
-    assert.deepEqual(fromStream, [...fromStream].sort((a, b) => a - b));
+    assert.ok(
+      res.events.some((e) => e.event === 'products.stock_changed' && e.data.resource_id === p.idproduct),
+    );
+    assert.deepEqual(
+      fromStream,
+      [...fromStream].sort((a, b) => a - b),
+    );
     const otherIds = (await other.expect(200, 'GET', '/events')).map((e: any) => e.idevent);
-    assert.ok(fromStream.every((id) => !otherIds.includes(id)), 'no event of another account');
+    assert.ok(
+      fromStream.every((id) => !otherIds.includes(id)),
+      'no event of another account',
+    );
   });
 
   test('when a stream reconnects with Last-Event-ID or sinceid, then it replays every event after it and nothing before', async () => {
@@ -120,12 +140,12 @@ describeEngines('events stream (Server-Sent Events from the outbox)', (t) => {
   test('when a stream is asked for without a key or with a bad Last-Event-ID, then 401 or 400 in Picqer format', async () => {
     const plain = await fetch(`${base}/api/v1/events/stream`);
     assert.equal(plain.status, 401);
-    assert.equal(((await plain.json()) as any).error_code, 3);
+    assert.equal(((await plain.json())).error_code, 3);
     const c = await t().newClient();
     const bad = await fetch(`${base}/api/v1/events/stream`, {
       headers: { authorization: `Bearer ${c.apikey}`, 'last-event-id': 'abc' },
     });
     assert.equal(bad.status, 400);
-    assert.equal(((await bad.json()) as any).error_code, 5);
+    assert.equal(((await bad.json())).error_code, 5);
   });
 });

@@ -93,7 +93,7 @@ describe(
           headers: auth,
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         });
-        return { status: res.status, body: (await res.json()) };
+        return { status: res.status, body: await res.json() };
       };
       const w = await call(0, 'POST', '/warehouses', { name: 'W' });
       const p = await call(1, 'POST', '/products', { productcode: 'MP-1', name: 'Multi' });

@@ -274,7 +274,7 @@ describe('operator web app in chromium', { skip: chromiumMissing }, () => {
       await go(page, `#/${screen}`);
       await page.locator('main h1').waitFor();
       // The live stream keeps a request open, so "network idle" never comes: wait for the data.
-      await page.waitForFunction(() => !document.querySelector('main')!.textContent!.includes('Loading…'));
+      await page.waitForFunction(() => !document.querySelector('main')!.textContent.includes('Loading…'));
       assert.deepEqual(await seriousViolations(page), [], `screen ${screen}`);
     }
     await go(page, '#/events');

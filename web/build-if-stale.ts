@@ -22,6 +22,31 @@ export function isStale(): boolean {
   return Math.max(...sources) > fs.statSync(built).mtimeMs;
 }
 
+const lock = path.join(root, '.build-lock');
+
+/**
+ * One build at a time: test files run in parallel and each makes sure the app is built, and two
+ * vite builds into one folder would delete each other's files. A lock folder (mkdir is atomic);
+ * one left behind by a killed build is taken over after two minutes.
+ */
+async function withLock(fn: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export async function buildWebApp(force = false): Promise<void> {
   if (!force && !isStale()) return;
   let vite: typeof import('vite');
@@ -32,7 +57,11 @@ export async function buildWebApp(force = false): Promise<void> {
     console.warn('web app not built: vite is not installed (npm install without --omit=dev)');
     return;
   }
-  await vite.build({ configFile: path.join(root, 'vite.config.ts') });
+  await withLock(async () => {
+    // Another process may have built it while this one waited for the lock.
+    if (!force && !isStale()) return;
+    await vite.build({ configFile: path.join(root, 'vite.config.ts') });
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
