@@ -80,9 +80,13 @@ function Queue({ idproduct, title }: { idproduct: number; title: string }) {
     const here = rows
       .filter((b) => b.idwarehouse === idwarehouse)
       .sort(queueOrder)
-      .slice(0, 50);
-    // Lists leave date_available out (as Picqer's do); a backorder's own answer has it.
-    return Promise.all(here.map((b) => get<Backorder>(`/backorders/${b.idbackorder}`)));
+      .slice(0, 100);
+    // Lists leave date_available out (as Picqer's do); a backorder's own answer has it. Only the
+    // head of the queue is read one by one, to stay far below the rate limit on live reloads.
+    const head = await Promise.all(
+      here.slice(0, 20).map((b) => get<Backorder>(`/backorders/${b.idbackorder}`)),
+    );
+    return [...head, ...here.slice(20)];
   }, [idproduct, idwarehouse]);
   if (!queue.data) return <Loading error={queue.error} />;
   return (

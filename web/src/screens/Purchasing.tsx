@@ -33,9 +33,15 @@ export function Purchasing() {
   );
 }
 
+/** A purchase order names its supplier by id (supplier_name is only set for one typed in). */
+export function supplierName(po: PurchaseOrder, suppliers: Party[] | undefined): string {
+  return suppliers?.find((s) => s.idsupplier === po.idsupplier)?.name ?? po.supplier_name ?? '—';
+}
+
 function PurchaseOrderList() {
   const t = useT();
   const list = useLoad(() => getAll<PurchaseOrder>('/purchaseorders', 3), []);
+  const suppliers = useSuppliers();
   if (!list.data) return <Loading error={list.error} />;
   const rows = list.data.slice(-25).reverse();
   return (
@@ -57,7 +63,7 @@ function PurchaseOrderList() {
                 <td>
                   <a href={`#/purchasing/${po.idpurchaseorder}`}>{po.purchaseorderid}</a>
                 </td>
-                <td>{po.supplier_name ?? '—'}</td>
+                <td>{supplierName(po, suppliers.data)}</td>
                 <td>
                   <Badge value={po.status} />
                 </td>
@@ -116,6 +122,7 @@ function NewPurchaseOrder() {
 function PurchaseOrderDetail({ idpurchaseorder }: { idpurchaseorder: number }) {
   const t = useT();
   const po = useLoad(() => get<PurchaseOrder>(`/purchaseorders/${idpurchaseorder}`), [idpurchaseorder]);
+  const suppliers = useSuppliers();
   const [code, setCode] = useState('');
   const [amount, setAmount] = useState('');
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -131,7 +138,7 @@ function PurchaseOrderDetail({ idpurchaseorder }: { idpurchaseorder: number }) {
   return (
     <Section title={`${t('purchase_order')} ${p.purchaseorderid}`}>
       <p>
-        {t('supplier')}: {p.supplier_name ?? '—'} · {t('status')}: <Badge value={p.status} />
+        {t('supplier')}: {supplierName(p, suppliers.data)} · {t('status')}: <Badge value={p.status} />
       </p>
       <table data-testid="po-lines">
         <thead>

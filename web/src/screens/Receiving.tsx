@@ -15,7 +15,7 @@ import {
 import { useT } from '../i18n.ts';
 import { Badge, Empty, Field, Loading, Notice, Section, Select, useLoad, useSubmit } from '../ui.tsx';
 import { useWarehouse } from '../warehouse.ts';
-import { useSuppliers } from './Purchasing.tsx';
+import { supplierName, useSuppliers } from './Purchasing.tsx';
 
 /**
  * Receiving against a purchase order or a supplier, scan-friendly: code + Enter, amount + Enter.
@@ -79,7 +79,7 @@ function StartReceipt({ idpurchaseorder }: { idpurchaseorder: string }) {
             { value: '', label: t('choose') },
             ...(pos.data ?? []).map((po) => ({
               value: `po:${po.idpurchaseorder}`,
-              label: `${t('purchase_order')} ${po.purchaseorderid} (${po.supplier_name ?? '—'})`,
+              label: `${t('purchase_order')} ${po.purchaseorderid} (${supplierName(po, suppliers.data)})`,
             })),
             ...(suppliers.data ?? []).map((s) => ({
               value: `supplier:${s.idsupplier}`,
