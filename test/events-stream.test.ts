@@ -23,7 +23,11 @@ async function readStream(
   // A safety stop so that a broken stream fails the test instead of hanging it.
   const stop = setTimeout(() => abort.abort(), 20_000);
   const res = await fetch(`${base}/api/v1/events/stream${opts.query ?? ''}`, {
-    headers: { authorization: 'Basic ' + Buffer.from(`${c.apikey}:X`).toString('base64'), ...opts.headers },
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${c.apikey}:X`).toString('base64'),
+      accept: 'text/event-stream',
+      ...opts.headers,
+    },
     signal: abort.signal,
   });
   const events: StreamEvent[] = [];
@@ -137,15 +141,25 @@ describeEngines('events stream (Server-Sent Events from the outbox)', (t) => {
     }
   });
 
+  test('when a stream is asked for without Accept: text/event-stream, then 406 in Picqer format at once', async () => {
+    const c = await t().newClient();
+    for (const accept of [undefined, 'application/json']) {
+      const res = await c.request('GET', '/events/stream', undefined, accept ? { accept } : {});
+      assert.equal(res.status, 406);
+      assert.equal(res.body.error_code, 5);
+      assert.match(res.body.error_message, /Accept: text\/event-stream/);
+    }
+  });
+
   test('when a stream is asked for without a key or with a bad Last-Event-ID, then 401 or 400 in Picqer format', async () => {
     const plain = await fetch(`${base}/api/v1/events/stream`);
     assert.equal(plain.status, 401);
-    assert.equal(((await plain.json())).error_code, 3);
+    assert.equal((await plain.json()).error_code, 3);
     const c = await t().newClient();
     const bad = await fetch(`${base}/api/v1/events/stream`, {
-      headers: { authorization: `Bearer ${c.apikey}`, 'last-event-id': 'abc' },
+      headers: { authorization: `Bearer ${c.apikey}`, accept: 'text/event-stream', 'last-event-id': 'abc' },
     });
     assert.equal(bad.status, 400);
-    assert.equal(((await bad.json())).error_code, 5);
+    assert.equal((await bad.json()).error_code, 5);
   });
 });

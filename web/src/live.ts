@@ -33,7 +33,11 @@ export function startLive(key: string): void {
       try {
         setStatus('connecting');
         const res = await fetch('/api/v1/events/stream', {
-          headers: { authorization: authHeader(key), ...(lastId ? { 'last-event-id': lastId } : {}) },
+          headers: {
+            authorization: authHeader(key),
+            accept: 'text/event-stream',
+            ...(lastId ? { 'last-event-id': lastId } : {}),
+          },
           signal: abort.signal,
         });
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import { HttpError } from '../../http/errors.ts';
 import type { App } from '../../http/types.ts';
-import { errorResponses } from '../../http/schemas.ts';
+import { ErrorSchema, errorResponses } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { latestEventId } from './events.repository.ts';
 
@@ -12,6 +13,7 @@ const BATCH = 100;
 
 /**
  * GET /events/stream: the outbox as Server-Sent Events, for screens that follow changes live.
+ * Asked for with `Accept: text/event-stream` (EventSource sends it), else a 406.
  *
  * Authenticated like every API route (the Authorization header), so the key never travels in a URL;
  * browsers read it with fetch() and a stream reader, since EventSource cannot send headers. Each
@@ -42,10 +44,19 @@ export async function eventsStreamRoutes(api: App, services: Services): Promise<
         response: {
           200: Type.String({ description: 'id: <idevent>, event: <event name>, data: the event as JSON' }),
           ...errorResponses,
+          406: ErrorSchema,
         },
       },
     },
     async (request, reply) => {
+      // A stream never ends: only a client that asks for one gets it. Any other (a JSON client, a
+      // crawler of the OpenAPI document) gets a clear refusal instead of a request that hangs.
+      if (!/\btext\/event-stream\b/i.test(request.headers.accept ?? ''))
+        throw new HttpError(
+          406,
+          5,
+          'GET /events/stream is a Server-Sent Events stream: send Accept: text/event-stream (or poll GET /events?sinceid=)',
+        );
       const db = services.handle.db;
       const idaccount = request.idaccount;
       const fromHeader = request.headers['last-event-id'];
