@@ -176,6 +176,158 @@ describe('operator web app in chromium', { skip: chromiumMissing }, () => {
     await env.t.assertLedger(c);
   });
 
+  test('when a user works the backorder queue, moves stock, adds a webhook and opens a PDF, then the screen and the API agree', async () => {
+    const c = await env.t.newClient();
+    const { warehouse, product, locations, supplier, customer } = await arrange(c);
+    const waiting = [];
+    for (const amount of [4, 2]) {
+      const o = await c.expect(201, 'POST', '/orders', {
+        idcustomer: customer.idcustomer,
+        emailaddress: 'inkoop@jansen.example',
+        products: [{ idproduct: product.idproduct, amount }],
+      });
+      await c.expect(200, 'POST', `/orders/${o.idorder}/process`);
+      waiting.push((await c.expect(200, 'GET', `/orders/${o.idorder}/backorders`))[0]);
+    }
+    const [first, second] = waiting;
+    const page = await newPage(env);
+    await signIn(page, env, c);
+
+    // The queue in priority order; prioritising the second order puts it first.
+    await go(page, '#/backorders');
+    await page.getByLabel('Product code').fill('W-100');
+    await page.getByRole('button', { name: 'Show queue' }).click();
+    const rows = page.getByTestId('backorder-queue').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid'))), [
+      `backorder-${first.idbackorder}`,
+      `backorder-${second.idbackorder}`,
+    ]);
+    await page
+      .getByTestId(`backorder-${second.idbackorder}`)
+      .getByRole('button', { name: 'Prioritise order' })
+      .click();
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector('[data-testid=backorder-queue] tbody tr')?.getAttribute('data-testid') === id,
+      `backorder-${second.idbackorder}`,
+    );
+    const queue = await c.expect(200, 'GET', `/backorders?idproduct=${product.idproduct}`);
+    const prioritised = queue.find((b: any) => b.idbackorder === second.idbackorder);
+    const other = queue.find((b: any) => b.idbackorder === first.idbackorder);
+    assert.ok(prioritised.priority < other.priority, 'the API puts the prioritised order first too');
+
+    // Lifecycle: confirm, set an estimate, notify the customer, cancel.
+    const row = page.getByTestId(`backorder-${first.idbackorder}`);
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await row.getByText('confirmed', { exact: true }).waitFor();
+    assert.equal((await c.expect(200, 'GET', `/backorders/${first.idbackorder}`)).status, 'confirmed');
+    await row.getByRole('button', { name: 'Update estimate' }).click();
+    await row.getByLabel('Estimated ship date').fill('2027-01-10');
+    await row.getByLabel('Estimated delivery date').fill('2027-01-12');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('2027-01-10 / 2027-01-12').waitFor();
+    const estimated = await c.expect(200, 'GET', `/backorders/${first.idbackorder}`);
+    assert.equal(estimated.estimated_ship_date, '2027-01-10');
+    assert.equal(estimated.estimated_delivery_date, '2027-01-12');
+    await row.getByRole('button', { name: 'Notify customer' }).click();
+    const notifications = await (async () => {
+      await row.getByText(/^Notification (sent|failed|skipped)/).waitFor();
+      return c.expect(200, 'GET', `/backorders/${first.idbackorder}/notifications`);
+    })();
+    assert.equal(notifications.length, 1);
+    assert.match(
+      await row.getByText(/^Notification/).innerText(),
+      new RegExp(`^Notification ${notifications[0].status}`),
+    );
+    await page.getByTestId(`backorder-${second.idbackorder}`).getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId(`backorder-${second.idbackorder}`).waitFor({ state: 'detached' });
+    assert.equal((await c.expect(200, 'GET', `/backorders/${second.idbackorder}`)).status, 'cancelled');
+
+    // Move stock between locations.
+    await c.expect(200, 'POST', `/products/${product.idproduct}/stock/${warehouse.idwarehouse}`, {
+      change: 5,
+      idlocation: locations[0].idlocation,
+      reason: 'delivery',
+    });
+    await go(page, '#/stock');
+    await page.getByRole('searchbox').fill('W-100');
+    await page.getByRole('button', { name: /W-100/ }).click();
+    await page.getByLabel('From location').selectOption(String(locations[0].idlocation));
+    await page.getByLabel('To location').selectOption(String(locations[1].idlocation));
+    await page.getByLabel('Amount', { exact: true }).nth(1).fill('2');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.getByText('Moved 2 of W-100.').waitFor();
+    const perLocation = page.getByTestId('stock-per-location');
+    await perLocation.getByRole('row', { name: /B-01 2 0 2/ }).waitFor();
+    const detail = await c.expect(
+      200,
+      'GET',
+      `/products/${product.idproduct}/stock/${warehouse.idwarehouse}`,
+    );
+    assert.deepEqual(
+      detail.locations.map((l: any) => [l.name, l.stock]),
+      [
+        ['A-01', 3],
+        ['B-01', 2],
+      ],
+    );
+
+    // A webhook and its deliveries (queued; no worker runs in this test).
+    await go(page, '#/events');
+    await page.getByLabel('Name', { exact: true }).fill('stock feed');
+    await page.getByLabel('Address (URL)').fill('http://127.0.0.1:9/hook');
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await page.getByText('stock feed').waitFor();
+    const hooks = await c.expect(200, 'GET', '/hooks');
+    assert.deepEqual(
+      hooks.map((h: any) => [h.name, h.event, h.address]),
+      [['stock feed', 'products.stock_changed', 'http://127.0.0.1:9/hook']],
+    );
+    await c.expect(200, 'POST', `/products/${product.idproduct}/stock/${warehouse.idwarehouse}`, {
+      change: 1,
+      reason: 'for the hook',
+    });
+    await page.getByTestId('event-feed').getByText('products.stock_changed').first().waitFor();
+    await page.getByRole('button', { name: 'Show deliveries' }).click();
+    const deliveries = await c.expect(200, 'GET', `/hooks/${hooks[0].idhook}/deliveries`);
+    assert.equal(deliveries.length, 1);
+    await page.getByText(`#${deliveries[0].idevent} products.stock_changed`).waitFor();
+
+    // The purchase order PDF opens in a new tab from a blob URL (the key stays in a header).
+    const po = await c.expect(201, 'POST', '/purchaseorders', {
+      idsupplier: supplier.idsupplier,
+      idwarehouse: warehouse.idwarehouse,
+      products: [{ idproduct: product.idproduct, amount: 3 }],
+    });
+    await go(page, `#/purchasing/${po.idpurchaseorder}`);
+    await page.getByText('Acme Supplies').waitFor();
+    const [pdf] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Open PDF' }).click(),
+    ]);
+    await pdf.waitForLoadState('domcontentloaded').catch(() => undefined);
+    assert.match(pdf.url(), /^blob:http:\/\/127\.0\.0\.1:\d+\//);
+    const size = await page.evaluate(async (url) => (await (await fetch(url)).blob()).size, pdf.url());
+    assert.ok(size > 500, 'the blob is the PDF the API answered');
+
+    // Purchased, partly received (through the API), then closed: it stops expecting the rest.
+    await page.getByRole('button', { name: 'Mark as purchased' }).click();
+    await page.getByText('purchased', { exact: true }).waitFor();
+    const receipt = await c.expect(201, 'POST', '/receipts', { idpurchaseorder: po.idpurchaseorder });
+    await c.expect(201, 'POST', `/receipts/${receipt.idreceipt}/products`, {
+      idproduct: product.idproduct,
+      amount: 1,
+    });
+    await page
+      .getByTestId('po-lines')
+      .getByRole('row', { name: /W-100 .* 3 1/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByText('received', { exact: true }).waitFor();
+    assert.equal((await c.expect(200, 'GET', `/purchaseorders/${po.idpurchaseorder}`)).status, 'received');
+  });
+
   test('when stock changes through the API, then the open stock screen shows it without a reload', async () => {
     const c = await env.t.newClient();
     const { warehouse, product } = await arrange(c);

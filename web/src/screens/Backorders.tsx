@@ -171,7 +171,18 @@ function Row({ b, position, reload }: { b: Backorder; position: number; reload: 
         <button
           type="button"
           class="small"
-          onClick={() => act(`/backorders/${b.idbackorder}/notify-customer`, t('notified'))}
+          onClick={() =>
+            void action.run(async () => {
+              // The answer is the backorder; the outcome (sent, failed, skipped: no SMTP) is its newest
+              // notification.
+              await post(`/backorders/${b.idbackorder}/notify-customer`);
+              const all = await get<{ status: string; error: string | null }[]>(
+                `/backorders/${b.idbackorder}/notifications`,
+              );
+              const n = all[all.length - 1];
+              if (n) setNotice(t('notified', { status: n.status, error: n.error ? `: ${n.error}` : '' }));
+            })
+          }
         >
           {t('notify')}
         </button>

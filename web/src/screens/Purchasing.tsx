@@ -214,13 +214,15 @@ function PurchaseOrderDetail({ idpurchaseorder }: { idpurchaseorder: number }) {
         )}
         {p.status !== 'received' && p.status !== 'cancelled' && (
           <>
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => act(`/purchaseorders/${idpurchaseorder}/close`)}
-            >
-              {t('close')}
-            </button>
+            {p.status === 'purchased' && (
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => act(`/purchaseorders/${idpurchaseorder}/close`)}
+              >
+                {t('close')}
+              </button>
+            )}
             <button
               type="button"
               class="danger"
