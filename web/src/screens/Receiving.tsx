@@ -223,7 +223,7 @@ function ReceiptView({ idreceipt }: { idreceipt: number }) {
                 {filled.map((b) => (
                   <li key={b.idbackorder}>
                     #{b.idbackorder} · {t('order')} <a href={`#/orders/${b.idorder}`}>#{b.idorder}</a> · +
-                    {b.added} ( {b.amount_available}/{b.amount})
+                    {b.added} ({`${b.amount_available}/${b.amount}`})
                   </li>
                 ))}
               </ul>
