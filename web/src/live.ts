@@ -83,16 +83,27 @@ export function onEvent(l: Listener): () => void {
   return () => listeners.delete(l);
 }
 
-/** Calls reload (debounced) whenever an event arrives that `relevant` accepts (default: any). */
+/**
+ * Calls reload when an event arrives that `relevant` accepts (default: any): soon after the first
+ * one, then at most once a second while events keep coming, so that a busy account cannot push a
+ * screen past the API's rate limit.
+ */
 export function useLive(reload: () => void, relevant: (e: StockroomEvent) => boolean = () => true): void {
   const ref = useRef({ reload, relevant });
   ref.current = { reload, relevant };
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
     const off = onEvent((e) => {
-      if (!ref.current.relevant(e)) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => ref.current.reload(), 150);
+      if (!ref.current.relevant(e) || timer !== undefined) return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          last = Date.now();
+          ref.current.reload();
+        },
+        Math.max(150, last + 1000 - Date.now()),
+      );
     });
     return () => {
       clearTimeout(timer);

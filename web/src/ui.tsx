@@ -1,6 +1,6 @@
 import type { ComponentChildren, Ref, TargetedKeyboardEvent } from 'preact';
 import { useCallback, useEffect, useId, useState } from 'preact/hooks';
-import { ApiError } from './api.ts';
+import { ApiError, type StockroomEvent } from './api.ts';
 import { useT } from './i18n.ts';
 import { useLive } from './live.ts';
 
@@ -122,8 +122,15 @@ export function useSubmit<F extends string>(fields: Record<F, string[]>, fallbac
   return { errors, busy, run };
 }
 
-/** Loads data, reloads on `deps` and when a live event arrives. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[], live = true) {
+/**
+ * Loads data, reloads on `deps` and when a live event arrives: any event, only those `live` accepts,
+ * or none (false).
+ */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  live: boolean | ((e: StockroomEvent) => boolean) = true,
+) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const reload = useCallback(() => {
@@ -136,9 +143,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], live = true)
     );
   }, deps);
   useEffect(reload, [reload]);
-  useLive(() => {
-    if (live) reload();
-  });
+  useLive(reload, (e) => (typeof live === 'function' ? live(e) : live));
   return { data, error, reload, setData };
 }
 

@@ -9,6 +9,7 @@ import {
   type Location,
   type Product,
   type StockEntry,
+  type StockroomEvent,
   type WarehouseStock,
 } from '../api.ts';
 import { useT } from '../i18n.ts';
@@ -44,6 +45,10 @@ export function Stock() {
     </div>
   );
 }
+
+/** Stock numbers change only with events about the product itself (products.stock_changed, ...). */
+const aboutProduct = (product: Product) => (e: StockroomEvent) =>
+  e.resource_type === 'product' && e.resource_id === product.idproduct;
 
 function ProductSearch({ onPick }: { onPick: (p: Product) => void }) {
   const t = useT();
@@ -96,10 +101,15 @@ function ProductSearch({ onPick }: { onPick: (p: Product) => void }) {
 function StockTables({ product }: { product: Product }) {
   const t = useT();
   const { warehouses, idwarehouse } = useWarehouse();
-  const all = useLoad(() => get<StockEntry[]>(`/products/${product.idproduct}/stock`), [product.idproduct]);
+  const all = useLoad(
+    () => get<StockEntry[]>(`/products/${product.idproduct}/stock`),
+    [product.idproduct],
+    aboutProduct(product),
+  );
   const here = useLoad(
     () => get<WarehouseStock>(`/products/${product.idproduct}/stock/${idwarehouse}`),
     [product.idproduct, idwarehouse],
+    aboutProduct(product),
   );
   const name = (id: number) => warehouses.find((w) => w.idwarehouse === id)?.name ?? `#${id}`;
   return (
@@ -367,6 +377,7 @@ function History({ product }: { product: Product }) {
   const history = useLoad(
     () => getAll<HistoryEntry>(`/stockhistory${q({ idproduct: product.idproduct, idwarehouse })}`),
     [product.idproduct, idwarehouse],
+    aboutProduct(product),
   );
   const warehouse = warehouses.find((w) => w.idwarehouse === idwarehouse)?.name ?? '';
   if (!history.data) return <Loading error={history.error} />;
