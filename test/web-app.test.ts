@@ -360,7 +360,21 @@ describe('operator web app in chromium', { skip: chromiumMissing }, () => {
       reason: 'start',
     });
     const page = await newPage(env);
+
+    // A wrong key: the API's 401 message under the key field, still signed out, nothing stored.
+    await page.goto(`${env.base}/app/`);
+    await page.getByLabel('API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const refused = await fetch(`${env.base}/api/v1/warehouses`, {
+      headers: { authorization: 'Basic ' + Buffer.from('not-a-key:X').toString('base64') },
+    });
+    const refusal = (await refused.json()) as { error_message: string };
+    await page.locator('.field.has-error .error', { hasText: refusal.error_message }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0);
     await signIn(page, env, c);
+    assert.equal(await page.evaluate(() => Object.keys(sessionStorage).join()), 'stockroom.apikey');
+    assert.ok(!page.url().includes(c.apikey), 'the key never goes in the URL');
 
     // Removing more than there is: the API's "not enough stock" message under Amount.
     await page.getByLabel('Product code').fill('W-100');
