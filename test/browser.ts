@@ -61,7 +61,8 @@ export async function newPage(env: BrowserEnv, viewport = { width: 1280, height:
   // bypassCSP: the app's CSP forbids inline scripts, and axe-core is injected as one by the tests.
   const context = await env.browser.newContext({ viewport, locale: 'en-GB', bypassCSP: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous for a loaded CI machine; a step that never happens still fails.
+  page.setDefaultTimeout(15_000);
   return page;
 }
 

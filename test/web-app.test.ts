@@ -345,8 +345,8 @@ describe('operator web app in chromium', { skip: chromiumMissing }, () => {
       change: 7,
       reason: 'delivered elsewhere',
     });
-    await cell.filter({ hasText: /^7$/ }).waitFor({ timeout: 5_000 });
-    await page.getByTestId('history').getByText('delivered elsewhere').waitFor({ timeout: 5_000 });
+    await cell.filter({ hasText: /^7$/ }).waitFor({ timeout: 8_000 });
+    await page.getByTestId('history').getByText('delivered elsewhere').waitFor({ timeout: 8_000 });
     assert.equal(await page.evaluate(() => (window as any).__noReload), true);
     const api = await c.expect(200, 'GET', `/products/${product.idproduct}/stock`);
     assert.equal(api[0].stock, 7);
