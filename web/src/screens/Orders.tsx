@@ -228,6 +228,15 @@ function OrderDetail({ idorder }: { idorder: number }) {
               {t('prioritise')}
             </button>
           )}
+          {order.status === 'processing' && backorders.length > 0 && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => act('POST', `/orders/${idorder}/process-backorders`)}
+            >
+              {t('process_order')}
+            </button>
+          )}
           {order.status !== 'cancelled' && order.status !== 'completed' && (
             <button type="button" class="danger" onClick={() => act('DELETE', `/orders/${idorder}`)}>
               {t('cancel')}
