@@ -326,6 +326,32 @@ describe('operator web app in chromium', { skip: chromiumMissing }, () => {
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByText('received', { exact: true }).waitFor();
     assert.equal((await c.expect(200, 'GET', `/purchaseorders/${po.idpurchaseorder}`)).status, 'received');
+
+    // Receiving from a supplier without a purchase order, by scanning.
+    const stockBefore = (
+      await c.expect(200, 'GET', `/products/${product.idproduct}/stock/${warehouse.idwarehouse}`)
+    ).stock;
+    await go(page, '#/receiving');
+    await page.getByLabel('Receive against').selectOption(`supplier:${supplier.idsupplier}`);
+    await page.getByRole('button', { name: 'Start receipt' }).click();
+    await page.getByText('Supplier Acme Supplies').waitFor();
+    await page.getByLabel('Product code').fill('W-100');
+    await page.getByLabel('Product code').press('Enter');
+    await page.keyboard.type('4');
+    await page.keyboard.press('Enter');
+    await page.getByText('Received 4 × W-100.').waitFor();
+    const idreceipt = Number(page.url().split('/').pop());
+    const supplierReceipt = await c.expect(200, 'GET', `/receipts/${idreceipt}`);
+    assert.equal(supplierReceipt.supplier.idsupplier, supplier.idsupplier);
+    assert.deepEqual(
+      supplierReceipt.products.map((l: any) => [l.productcode, l.amount]),
+      [['W-100', 4]],
+    );
+    const stockAfter = (
+      await c.expect(200, 'GET', `/products/${product.idproduct}/stock/${warehouse.idwarehouse}`)
+    ).stock;
+    assert.equal(stockAfter, stockBefore + 4);
+    await env.t.assertLedger(c);
   });
 
   test('when stock changes through the API, then the open stock screen shows it without a reload', async () => {
