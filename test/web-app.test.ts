@@ -176,7 +176,7 @@ describe('operator web app in chromium', { skip: chromiumMissing }, () => {
     await env.t.assertLedger(c);
   });
 
-  test('when a user works the backorder queue, moves stock, adds a webhook and opens a PDF, then the screen and the API agree', async () => {
+  test('when a user works the backorder queue, moves stock, adds a webhook, opens a PDF and receives from a supplier, then the screen and the API agree', async () => {
     const c = await env.t.newClient();
     const { warehouse, product, locations, supplier, customer } = await arrange(c);
     const waiting = [];
