@@ -19,6 +19,7 @@ import { registerStrictIntegers } from './strict-integers.ts';
 import { createLifecycle, registerLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createAuthThrottle, limitsRedis, type LimitsOptions } from './limits.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerWebApp } from './web-app.ts';
 
 /**
  * PostgreSQL text cannot hold NUL (a 500 there, stored as is on SQLite), so it is refused up front
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       describeOpenApi((documentObject as { openapiObject: never }).openapiObject) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerWebApp(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerMetrics(app, options.services, options.metricsToken);

@@ -2,6 +2,7 @@ import { backordersRoutes } from '../modules/backorders/backorders.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { commentsRoutes } from '../modules/comments/comments.routes.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
+import { eventsStreamRoutes } from '../modules/events/events.stream.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
 import { orderProductStatusRoutes } from '../modules/orders/orders.productstatus.ts';
 import { ordersRoutes } from '../modules/orders/orders.routes.ts';
@@ -26,6 +27,7 @@ export async function apiRoutes(api: App, services: Services): Promise<void> {
   await eventsRoutes(api, services);
   await jobsRoutes(api, services);
   await transferRoutes(api, services);
+  await eventsStreamRoutes(api, services);
   // JSON body types checked without coercion (see strict-body.ts) for the routes in this scope.
   await api.register(async (scope) => {
     strictBodyTypes(scope);

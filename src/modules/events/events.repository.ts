@@ -47,3 +47,13 @@ export async function listEvents(
   if (filter.event !== undefined) q = q.where('event', '=', filter.event);
   return q.orderBy('idevent').limit(filter.limit).execute();
 }
+
+/** The newest event's id of an account (0 when it has none): where a live stream starts. */
+export async function latestEventId(db: Db, idaccount: number): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('idevent').as('idevent'))
+    .where('idaccount', '=', idaccount)
+    .executeTakeFirst();
+  return Number(row?.idevent ?? 0);
+}
