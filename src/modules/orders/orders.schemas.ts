@@ -80,7 +80,9 @@ export const OrderQuery = Type.Object({
       description: 'Text in orderid, reference, delivery name or e-mail address',
     }),
   ),
-  beforeid: Type.Optional(Type.Integer({ minimum: 0, description: 'Only orders with a lower idorder' })),
+  beforeid: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Only orders with a lower idorder' }),
+  ),
   untildate: Type.Optional(
     Type.String({ maxLength: 32, description: 'Created before (YYYY-MM-DD HH:MM:SS)' }),
   ),

@@ -50,7 +50,7 @@ export const PicklistQuery = Type.Object({
   assigned_to_iduser: Type.Optional(Id),
   search: Type.Optional(Type.String({ maxLength: 255, description: 'Text in the picklist number' })),
   beforeid: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'Only picklists with a lower idpicklist' }),
+    Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Only picklists with a lower idpicklist' }),
   ),
   sincedate: Type.Optional(
     Type.String({ maxLength: 32, description: 'Created after (YYYY-MM-DD HH:MM:SS)' }),
