@@ -99,7 +99,12 @@ async function fixture(c: Client, app: TestApp): Promise<Ids> {
     event: 'orders.created',
     address: 'http://127.0.0.1:9/hook',
   });
+  // A finished job (GET /jobs/{idjob}); waited for, so that snapshots of the fixture stay still.
+  const job = await c.expect(202, 'POST', '/backorders/process?async=true');
+  for (let i = 0; i < 200 && (await c.expect(200, 'GET', `/jobs/${job.idjob}`)).status !== 'done'; i++)
+    await new Promise((r) => setTimeout(r, 20));
   return {
+    idjob: job.idjob,
     idwarehouse: w.idwarehouse,
     idlocation: l.idlocation,
     idproduct: p.idproduct,

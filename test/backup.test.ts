@@ -27,6 +27,7 @@ for (const engine of engines) {
         .basename(dir)
         .replace(/[^a-z0-9]/gi, '_')
         .toLowerCase()}_restored`;
+      const sourceDb = restoredDb.replace(/_restored$/, '_source');
       let server: ServerProcess | undefined;
       after(async () => {
         await server?.stop();
@@ -34,16 +35,29 @@ for (const engine of engines) {
           const admin = new pg.Client({ connectionString: engine.url });
           await admin.connect();
           await admin.query(`drop database if exists ${restoredDb} with (force)`);
+          await admin.query(`drop database if exists ${sourceDb} with (force)`);
           await admin.end();
         }
         fs.rmSync(dir, { recursive: true, force: true });
       });
 
       test('when a backup is taken during a burst of stock changes, then the restored copy reconciles and holds every write acknowledged before it began', async () => {
-        const env: Record<string, string> = engine.url
-          ? { DATABASE_URL: engine.url }
+        // PostgreSQL: a database of its own, so the dump holds this test's writes only.
+        let sourceUrl: string | undefined;
+        if (engine.url) {
+          const admin = new pg.Client({ connectionString: engine.url });
+          await admin.connect();
+          await admin.query(`drop database if exists ${sourceDb} with (force)`);
+          await admin.query(`create database ${sourceDb}`);
+          await admin.end();
+          const u = new URL(engine.url);
+          u.pathname = `/${sourceDb}`;
+          sourceUrl = u.toString();
+        }
+        const env: Record<string, string> = sourceUrl
+          ? { DATABASE_URL: sourceUrl }
           : { DATA_DIR: path.join(dir, 'data') };
-        if (!engine.url) assert.equal(cli(['migrate'], env).status, 0);
+        assert.equal(cli(['migrate'], env).status, 0);
         const created = cli(['accounts', 'create', 'backup-test'], env);
         assert.equal(created.status, 0, created.stderr);
         const account = JSON.parse(created.stdout.trim()) as { idaccount: number; apikey: string };
@@ -83,7 +97,7 @@ for (const engine of engines) {
           assert.match(advice.stderr, /pg_dump --format=custom/);
           // Not spawnSync: the writers in this process go on while pg_dump runs.
           const dump = await new Promise<number | null>((resolve) => {
-            spawn('pg_dump', ['--format=custom', `--file=${file}`, engine.url!], { stdio: 'ignore' }).on(
+            spawn('pg_dump', ['--format=custom', `--file=${file}`, sourceUrl!], { stdio: 'ignore' }).on(
               'exit',
               resolve,
             );

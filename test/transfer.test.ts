@@ -118,6 +118,12 @@ describeEngines('CSV import and export', (t) => {
     assert.equal(broken.status, 400);
     assert.match(broken.body.errors[0].message, /Not valid CSV/);
 
+    // Not sent as CSV: refused before anything is read.
+    const json = await c.post('/import/products', { productcode: 'X', name: 'x' });
+    assert.equal(json.status, 415);
+    assert.equal(json.body.error_code, 5);
+    assert.equal(await productCount(c), 0);
+
     const partial = await postCsv(c, '/import/products?partial=true', csv);
     assert.equal(partial.status, 200);
     assert.equal(partial.body.created, 1);

@@ -60,6 +60,8 @@ export async function readCsv(
       if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
     parser.end();
   })();
+  // Awaited below; marked handled now, as a failing source may reject before the parser ends.
+  feed.catch(() => {});
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { invalid } from '../../domain/errors.ts';
-import { errorBody } from '../../http/errors.ts';
+import { errorBody, HttpError } from '../../http/errors.ts';
 import { errorResponses, idParams, Nullable } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import type { Services } from '../../services.ts';
@@ -76,6 +76,11 @@ export async function transferRoutes(api: App, services: Services): Promise<void
   await api.register(async (plugin) => {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scope.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+    // Imports read CSV only: a JSON (or other) body is refused before anything is read.
+    scope.addHook('preHandler', async (request) => {
+      if (!String(request.headers['content-type'] ?? '').startsWith('text/csv'))
+        throw new HttpError(415, 5, 'Send the file as CSV with Content-Type: text/csv');
+    });
 
     scope.post(
       '/import/products',
