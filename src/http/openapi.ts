@@ -334,6 +334,10 @@ export function describeOpenApi(doc: OpenApiDocument): OpenApiDocument {
             };
         } else if (refFor[status]) {
           responses[status] = { $ref: `#/components/responses/${refFor[status]}` };
+        } else {
+          // Other error statuses (406, 503): their own description, the shared error body.
+          const media = r.content?.['application/json'];
+          if (media && isErrorSchema(media.schema)) media.schema = ERROR_REF;
         }
       }
       if (isApi) {

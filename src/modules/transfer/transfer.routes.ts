@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { invalid } from '../../domain/errors.ts';
 import { errorBody, HttpError } from '../../http/errors.ts';
-import { errorResponses, idParams, Nullable } from '../../http/schemas.ts';
+import { ErrorSchema, errorResponses, idParams, Nullable } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import type { Services } from '../../services.ts';
 import { Job } from '../jobs/jobs.schemas.ts';
@@ -38,7 +38,13 @@ const StockImportQuery = Type.Object({
   ...ImportQuery.properties,
   reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Reason booked with every change' })),
 });
-const importResponses = { 200: ImportSummarySchema, 202: Job, ...errorResponses, 400: ImportRefused };
+/** A refused file answers its rows' errors; a refused request (query, content type) Picqer's error body. */
+const importResponses = {
+  200: ImportSummarySchema,
+  202: Job,
+  ...errorResponses,
+  400: Type.Union([ImportRefused, ErrorSchema]),
+};
 
 /** Async imports read the whole body first: the request ends when the 202 is sent. */
 const MAX_ASYNC_BYTES = 256 * 1024 * 1024;
