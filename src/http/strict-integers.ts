@@ -25,6 +25,12 @@ function integerProperties(schema: unknown, where: string, url: string): string[
   return names;
 }
 
+/** The offending value, cut short: a message must stay readable whatever was sent. */
+const shown = (raw: unknown): string => {
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+};
+
 function check(kind: 'path' | 'query', values: unknown, names: readonly string[]): void {
   if (names.length === 0 || values === null || typeof values !== 'object') return;
   const record = values as Record<string, unknown>;
@@ -34,7 +40,7 @@ function check(kind: 'path' | 'query', values: unknown, names: readonly string[]
     if (typeof raw !== 'string' || !DECIMAL.test(raw))
       throw invalid(
         `${kind === 'path' ? 'Path parameter' : 'Query parameter'} ${name} must be a plain decimal integer` +
-          ` (digits only, no leading zero or sign), got ${JSON.stringify(raw)}`,
+          ` (digits only, no leading zero or sign), got ${shown(raw)}`,
       );
   }
 }
