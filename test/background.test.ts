@@ -33,10 +33,10 @@ describeEngines(
       setDay('2030-01-11');
       const stock = t().services.stock;
       const real = stock.lockLevelsInTrx;
-      stock.lockLevelsInTrx = (async (trx, idaccount, keys) => {
+      stock.lockLevelsInTrx = async (trx, idaccount, keys) => {
         if (keys.some((k) => k.idproduct === bad)) throw new Error('a broken queue');
         return real(trx, idaccount, keys);
-      }) as typeof real;
+      };
       const logged: object[] = [];
       const log = { info() {}, warn() {}, error: (obj: object) => void logged.push(obj) };
       const since = await lastEventId(c);
