@@ -273,7 +273,7 @@ async function redisUrl(): Promise<string | undefined> {
   }
 }
 
-test('(e) when two processes share a limit of 60 a minute through Redis, then 60 requests of one key pass and the rest get 429', async (t) => {
+test('(e) when two processes share a limit of 60 a minute through Redis, then 60 requests of one key pass, the rest get 429, and failed authentications count across both', async (t) => {
   const url = await redisUrl();
   if (!url)
     return t.skip('Redis does not answer (set TEST_REDIS_URL or run ../shared/scripts/ensure-redis.sh)');
@@ -281,6 +281,7 @@ test('(e) when two processes share a limit of 60 a minute through Redis, then 60
   const st = site(engine);
   const env = {
     RATE_LIMIT_PER_MINUTE: '60',
+    AUTH_FAILURES_PER_MINUTE: '3',
     RATE_LIMIT_REDIS_URL: url,
     // One prefix per run: runs (and engineers) sharing the Redis do not count against each other.
     RATE_LIMIT_REDIS_PREFIX: `stockroom-test:${process.pid}:${Date.now()}:`,
@@ -294,6 +295,11 @@ test('(e) when two processes share a limit of 60 a minute through Redis, then 60
         answers.push((await call(servers[i % 2]!.url, apikey, 'GET', '/warehouses'))?.status ?? 0);
       assert.equal(answers.filter((a) => a === 200).length, 60, answers.join(','));
       assert.equal(answers.filter((a) => a === 429).length, 60, answers.join(','));
+      // The failed-auth counters share the store: 3 failures spread over both, the 4th is refused.
+      const failures: number[] = [];
+      for (let i = 0; i < 4; i++)
+        failures.push((await call(servers[i % 2]!.url, `wrong-${i}`, 'GET', '/warehouses'))?.status ?? 0);
+      assert.deepEqual(failures, [401, 401, 401, 429]);
     } finally {
       for (const server of servers) {
         server.child.kill('SIGTERM');
