@@ -15,6 +15,7 @@ import {
   type Server,
   type Site,
 } from './reliability-harness.ts';
+import { backordered, product, shop } from './lifecycle-fixtures.ts';
 import { stockSetup, type StockSetup } from './stock-fixtures.ts';
 
 /**
@@ -174,24 +175,45 @@ for (const engine of engines) {
       }
     });
 
-    test('(d) when SIGTERM arrives under write load, then the process drains, exits 0, logs no error and loses no acknowledged write', async () => {
+    test('(d) when SIGTERM arrives under write load and during POST /backorders/process, then the process drains, exits 0, logs no error and loses no acknowledged write', async () => {
       const st = site(engine);
       try {
-        const { apikey, idaccount, data: s } = await arrange(st, (c) => stockSetup(c, []));
+        const { apikey, idaccount, data } = await arrange(st, async (c) => {
+          const s = await stockSetup(c, []);
+          const sh = await shop(c);
+          const waiting = await product(c, 'Waiting');
+          for (let i = 0; i < 30; i++) await backordered(c, sh, waiting, 1);
+          return { s, sh, waiting };
+        });
+        const { s } = data;
         const server = await startServer(st);
         const load = writeLoad(server, apikey, s, 'd');
-        // Also a long request in flight: process all backorders.
-        const long = call(server.url, apikey, 'POST', '/backorders/process', {});
-        await sleep(500 + Math.random() * 500);
+        await sleep(300 + Math.random() * 300);
+        // Stock for the waiting backorders, then process them all: SIGTERM lands while it runs.
+        const stocked = await call(
+          server.url,
+          apikey,
+          'POST',
+          `/products/${data.waiting}/stock/${data.sh.idwarehouse}`,
+          {
+            idlocation: null,
+            change: 30,
+            reason: 'arrived',
+          },
+        );
+        assert.equal(stocked?.status, 200, JSON.stringify(stocked?.body));
         const ready = await fetch(`${server.url}/ready`);
         assert.equal(ready.status, 200);
+        const long = call(server.url, apikey, 'POST', '/backorders/process', {});
+        await sleep(20);
         server.child.kill('SIGTERM');
         const code = await server.exited;
         await load.stop();
         const longAnswer = await long;
         assert.equal(code, 0, server.output.concat(server.stderr).join('\n'));
         assert.deepEqual(errorsLogged(server), []);
-        assert.ok(longAnswer === undefined || longAnswer.status < 500, JSON.stringify(longAnswer?.body));
+        // Sent before the signal, so the drain answers it.
+        assert.equal(longAnswer?.status, 200, JSON.stringify(longAnswer?.body));
         const after = await check(st, idaccount, s.idproduct);
         const present = new Set(after.reasons);
         assert.ok(load.acked.length > 0);
@@ -273,7 +295,7 @@ async function redisUrl(): Promise<string | undefined> {
   }
 }
 
-test('(e) when two processes share a limit of 60 a minute through Redis, then 60 requests of one key pass and the rest get 429', async (t) => {
+test('(e) when two processes share a limit of 60 a minute through Redis, then 60 requests of one key pass, the rest get 429, and failed authentications count across both', async (t) => {
   const url = await redisUrl();
   if (!url)
     return t.skip('Redis does not answer (set TEST_REDIS_URL or run ../shared/scripts/ensure-redis.sh)');
@@ -281,6 +303,7 @@ test('(e) when two processes share a limit of 60 a minute through Redis, then 60
   const st = site(engine);
   const env = {
     RATE_LIMIT_PER_MINUTE: '60',
+    AUTH_FAILURES_PER_MINUTE: '3',
     RATE_LIMIT_REDIS_URL: url,
     // One prefix per run: runs (and engineers) sharing the Redis do not count against each other.
     RATE_LIMIT_REDIS_PREFIX: `stockroom-test:${process.pid}:${Date.now()}:`,
@@ -294,6 +317,11 @@ test('(e) when two processes share a limit of 60 a minute through Redis, then 60
         answers.push((await call(servers[i % 2]!.url, apikey, 'GET', '/warehouses'))?.status ?? 0);
       assert.equal(answers.filter((a) => a === 200).length, 60, answers.join(','));
       assert.equal(answers.filter((a) => a === 429).length, 60, answers.join(','));
+      // The failed-auth counters share the store: 3 failures spread over both, the 4th is refused.
+      const failures: number[] = [];
+      for (let i = 0; i < 4; i++)
+        failures.push((await call(servers[i % 2]!.url, `wrong-${i}`, 'GET', '/warehouses'))?.status ?? 0);
+      assert.deepEqual(failures, [401, 401, 401, 429]);
     } finally {
       for (const server of servers) {
         server.child.kill('SIGTERM');

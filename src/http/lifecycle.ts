@@ -86,6 +86,13 @@ export function registerLifecycle(app: FastifyInstance, lifecycle: Lifecycle, ha
     };
   });
 
+  // While draining, answers close their connection: a keep-alive connection that was busy when the
+  // close began would otherwise stay open for Fastify's keepAliveTimeout (72 s) and hold the close.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (lifecycle.phase === 'draining') reply.header('connection', 'close');
+    return payload;
+  });
+
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
     if (lifecycle.phase !== 'ready') return reply.status(503).send({ status: lifecycle.phase });
     if (!(await databaseAnswers(handle))) return reply.status(503).send({ status: 'database unavailable' });

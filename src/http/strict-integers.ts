@@ -25,10 +25,10 @@ function integerProperties(schema: unknown, where: string, url: string): string[
   return names;
 }
 
-/** The offending value as the message quotes it: at most 40 characters of it. */
-const shown = (raw: unknown) => {
+/** The offending value, cut short: a message must stay readable whatever was sent. */
+const shown = (raw: unknown): string => {
   const text = JSON.stringify(raw) ?? String(raw);
-  return text.length > 40 ? `${text.slice(0, 40)}... (${text.length} characters)` : text;
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 };
 
 function check(kind: 'path' | 'query', values: unknown, names: readonly string[]): void {

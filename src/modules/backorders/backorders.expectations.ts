@@ -241,36 +241,35 @@ export function createExpectations(deps: {
         for (const [key, group] of queues) {
           const { idaccount, idproduct, idwarehouse } = group[0]!;
           if (failed.has(key)) continue;
-          try {
-            now += await withTransaction(handle, async (trx) => {
-              await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }]);
-              const locked = await repo.lockBackorders(
-                trx,
-                engine,
-                idaccount,
-                group.map((r) => r.idbackorder),
-              );
-              let n = 0;
-              for (const r of locked) {
-                if (!isUnshipped(r.status) || !missedShipDate(r.estimated_ship_date, today)) continue;
-                if (r.delay_noticed_date === r.estimated_ship_date) continue;
-                await repo.updateBackorder(trx, idaccount, r.idbackorder, {
-                  delay_noticed_date: r.estimated_ship_date,
-                });
-                await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', r.idbackorder, {
-                  ...view(r),
-                  date_available: r.date_available,
-                  missed_estimated_ship_date: r.estimated_ship_date,
-                  reason: 'date_passed',
-                });
-                n++;
-              }
-              return n;
-            });
-          } catch (err) {
+          now += await withTransaction(handle, async (trx) => {
+            await stock.lockLevelsInTrx(trx, idaccount, [{ idproduct, idwarehouse }]);
+            const locked = await repo.lockBackorders(
+              trx,
+              engine,
+              idaccount,
+              group.map((r) => r.idbackorder),
+            );
+            let n = 0;
+            for (const r of locked) {
+              if (!isUnshipped(r.status) || !missedShipDate(r.estimated_ship_date, today)) continue;
+              if (r.delay_noticed_date === r.estimated_ship_date) continue;
+              await repo.updateBackorder(trx, idaccount, r.idbackorder, {
+                delay_noticed_date: r.estimated_ship_date,
+              });
+              await events.emit(trx, idaccount, 'backorders.delay_noticed', 'backorder', r.idbackorder, {
+                ...view(r),
+                date_available: r.date_available,
+                missed_estimated_ship_date: r.estimated_ship_date,
+                reason: 'date_passed',
+              });
+              n++;
+            }
+            return n;
+          }).catch((err: unknown) => {
             failed.set(key, err);
             onUnitError?.(err, { idaccount, idproduct, idwarehouse });
-          }
+            return 0;
+          });
         }
         noticed += now;
         // Reported rows leave the index; a full batch that reported nothing was all taken by others
