@@ -18,8 +18,9 @@ const USAGE = `Usage: npm run --silent stockroom -- <command>
   users create <idaccount> <username> [firstname] [lastname] [emailaddress]
                                        create a user; prints it (with its iduser)
   users list <idaccount>               list an account's users
-  stock reconcile <idaccount>          rebuild every stock counter from the ledger and its sources
-                                       and list any disagreement (exit 1 when there is one)
+  stock reconcile <idaccount>          rebuild every stock counter from the ledger and its sources,
+                                       check backorder assignment (queues in priority order, parents
+                                       following their parts), list any disagreement (exit 1 if any)
   backup <file>                        consistent copy of the SQLite database, also while the server
                                        runs (on PostgreSQL it explains pg_dump)
   restore <file>                       restore a backup into an empty DATA_DIR
