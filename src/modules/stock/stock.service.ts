@@ -116,6 +116,28 @@ const emptyLevel = (idproduct: number, idwarehouse: number): repo.LevelRow => ({
   reserved_allocations: 0,
 });
 
+/** A located slot as GET /products/{id}/stock/{idwarehouse} lists it. */
+function locationView(
+  idwarehouse: number,
+  s: {
+    slot: number;
+    name: string;
+    stock: number;
+    reserved_picklists: number;
+    is_bulk_location: number | null;
+  },
+) {
+  return {
+    idlocation: s.slot,
+    idwarehouse,
+    name: s.name,
+    stock: s.stock,
+    reserved_picklists: s.reserved_picklists,
+    free_stock: s.stock - s.reserved_picklists,
+    is_bulk_location: s.is_bulk_location === 1,
+  };
+}
+
 /**
  * The slot a stock change without idlocation applies to (Picqer: "try to find a matching location"):
  * the product's only location holding stock in the warehouse, else no specific location.
@@ -684,15 +706,7 @@ export function createStockService(deps: {
       emptyLevel(idproduct, idwarehouse);
     const locations = (await repo.slotsWithLocations(db, undefined, idaccount, [key]))
       .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
-      .map((s) => ({
-        idlocation: s.slot,
-        idwarehouse,
-        name: s.name!,
-        stock: s.stock,
-        reserved_picklists: s.reserved_picklists,
-        free_stock: s.stock - s.reserved_picklists,
-        is_bulk_location: s.is_bulk_location === 1,
-      }));
+      .map((s) => locationView(idwarehouse, { ...s, name: s.name! }));
     return { ...warehouseStock(level), locations };
   }
 
@@ -821,15 +835,15 @@ export function createStockService(deps: {
           };
     const locations = rows
       .filter((r) => r.slot !== null && r.name !== null)
-      .map((r) => ({
-        idlocation: r.slot!,
-        idwarehouse,
-        name: r.name!,
-        stock: r.slot_stock!,
-        reserved_picklists: r.slot_reserved_picklists!,
-        free_stock: r.slot_stock! - r.slot_reserved_picklists!,
-        is_bulk_location: r.is_bulk_location === 1,
-      }));
+      .map((r) =>
+        locationView(idwarehouse, {
+          slot: r.slot!,
+          name: r.name!,
+          stock: r.slot_stock!,
+          reserved_picklists: r.slot_reserved_picklists!,
+          is_bulk_location: r.is_bulk_location,
+        }),
+      );
     return { ...warehouseStock(level), locations };
   }
 
