@@ -430,21 +430,33 @@ export async function updateBackorder(
     .execute();
 }
 
+/**
+ * The rows an `update backorders ... from d` joined by idbackorder may touch. SQLite without
+ * statistics walks every backorder of the account (its idaccount index, against a bloom filter of
+ * d) whatever the size of d; the ids as an IN list make it search (idaccount, idbackorder) for each.
+ * PostgreSQL plans the join on its own.
+ */
+const amongIds = (engine: Engine, rows: readonly { idbackorder: number }[]) =>
+  engine === 'sqlite'
+    ? sql`and backorders.idbackorder in (${sql.join(rows.map((r) => r.idbackorder))})`
+    : sql``;
+
 /** New amount_available of many backorders (the assignment), one statement per chunk. */
 export async function setAvailable(
   trx: Trx,
+  engine: Engine,
   idaccount: number,
   rows: readonly { idbackorder: number; amount_available: number }[],
   now: string,
 ) {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const d = integerValues(
-      rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => [r.idbackorder, r.amount_available]),
-    );
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const d = integerValues(chunk.map((r) => [r.idbackorder, r.amount_available]));
     await sql`with d (idbackorder, amount_available) as ${d}
       update backorders set amount_available = d.amount_available, updated_at = ${now}
       from d
-      where backorders.idaccount = ${idaccount} and backorders.idbackorder = d.idbackorder`.execute(trx);
+      where backorders.idaccount = ${idaccount} and backorders.idbackorder = d.idbackorder
+        ${amongIds(engine, chunk)}`.execute(trx);
   }
 }
 
@@ -454,17 +466,20 @@ export async function setAvailable(
  */
 export async function setProcessed(
   trx: Trx,
+  engine: Engine,
   idaccount: number,
   rows: readonly { idbackorder: number; idpicklist: number }[],
   now: string,
 ) {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const d = integerValues(rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => [r.idbackorder, r.idpicklist]));
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const d = integerValues(chunk.map((r) => [r.idbackorder, r.idpicklist]));
     await sql`with d (idbackorder, idpicklist) as ${d}
       update backorders set status = 'processed', idpicklist = d.idpicklist, amount_available = 0,
         updated_at = ${now}
       from d
-      where backorders.idaccount = ${idaccount} and backorders.idbackorder = d.idbackorder`.execute(trx);
+      where backorders.idaccount = ${idaccount} and backorders.idbackorder = d.idbackorder
+        ${amongIds(engine, chunk)}`.execute(trx);
   }
 }
 

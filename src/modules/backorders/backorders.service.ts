@@ -221,6 +221,7 @@ export function createBackordersService(deps: {
     const at = now();
     await repo.setAvailable(
       trx,
+      engine,
       idaccount,
       changes.map((c) => ({ idbackorder: c.idbackorder, amount_available: c.to })),
       at,
@@ -411,6 +412,7 @@ export function createBackordersService(deps: {
     const whole = takes.filter((t) => t.take >= t.row.amount);
     await repo.setProcessed(
       trx,
+      engine,
       idaccount,
       whole.map((t) => ({ idbackorder: t.row.idbackorder, idpicklist: t.idpicklist })),
       at,

@@ -1,4 +1,4 @@
-import { sql, type Expression, type OperationNodeSource } from 'kysely';
+import { sql, type Expression, type OperationNodeSource, type RawBuilder } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { Db } from '../../db/transaction.ts';
 
@@ -35,6 +35,47 @@ export async function insertEvent(db: Db, engine: Engine, event: NewEvent, fanOu
   const row = await db.insertInto('events').values(event).returning('idevent').executeTakeFirstOrThrow();
   if (fanOut) await fanOut(sql.val(row.idevent)).execute();
   return row.idevent;
+}
+
+/** Events per multi-row INSERT: six parameters each, well below the engines' limits. */
+const EVENTS_PER_INSERT = 1000;
+
+/** The fan-out of several events, given a relation of their ids (column idevent). */
+export type FanOutMany = (newEvents: RawBuilder<{ idevent: number }>) => FanOutStatement;
+
+/**
+ * Inserts several events in one statement and runs their fan-out: one statement on PostgreSQL (the
+ * fan-out reads the ids the insert returns), two on SQLite. Answers the ids by resource_id (unique
+ * among the events given), as neither engine promises an order for RETURNING rows.
+ */
+export async function insertEvents(
+  db: Db,
+  engine: Engine,
+  events: readonly NewEvent[],
+  fanOut?: FanOutMany,
+): Promise<Map<number, number>> {
+  const ids = new Map<number, number>();
+  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
+    const chunk = events.slice(i, i + EVENTS_PER_INSERT);
+    let rows: { idevent: number; resource_id: number }[];
+    if (fanOut && engine === 'postgres') {
+      rows = await db
+        .with('e', (qc) => qc.insertInto('events').values(chunk).returning(['idevent', 'resource_id']))
+        .with('d', () => fanOut(sql<{ idevent: number }>`(select idevent from e)`) as never)
+        .selectFrom('e')
+        .select(['idevent', 'resource_id'])
+        .execute();
+    } else {
+      rows = await db.insertInto('events').values(chunk).returning(['idevent', 'resource_id']).execute();
+      if (fanOut)
+        await fanOut(
+          sql<{ idevent: number }>`(select idevent from events where idaccount = ${chunk[0]!.idaccount}
+            and idevent in (${sql.join(rows.map((r) => r.idevent))}))`,
+        ).execute();
+    }
+    for (const r of rows) ids.set(r.resource_id, r.idevent);
+  }
+  return ids;
 }
 
 export async function listEvents(

@@ -172,19 +172,24 @@ export async function insertLine(
   return r.idorder_product;
 }
 
+/**
+ * Lines of orders, by id. Sorted here, not by ORDER BY: SQLite without statistics would satisfy
+ * `order by idorder_product` by walking every line of the account in its (idaccount, id) key
+ * instead of searching (idaccount, idorder).
+ */
 export async function linesOf(
   db: Db,
   idaccount: number,
   idorders: readonly number[],
 ): Promise<OrderLineRow[]> {
   if (idorders.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('order_products')
     .select(lineColumns)
     .where('idaccount', '=', idaccount)
     .where('idorder', 'in', idorders)
-    .orderBy('idorder_product')
     .execute();
+  return rows.sort((a, b) => a.idorder_product - b.idorder_product);
 }
 
 export async function findLine(

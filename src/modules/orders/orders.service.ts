@@ -964,11 +964,14 @@ export function createOrdersService(deps: {
       // One batch at a time: batches side by side would queue on the account's picklist number
       // counter (and on the levels they share) anyway.
       let after = 0;
-      for (;;) {
+      for (let batch = 1; ; batch++) {
         const ids = await backorders.ordersWithAvailable(handle.db, idaccount, after, PROCESS_ALL_BATCH);
         if (ids.length === 0) break;
         created.push(...(await tx((trx) => processBackordersOfOrdersInTrx(trx, idaccount, ids, false))));
         after = ids[ids.length - 1]!;
+        // Statistics follow the growth of the picklist tables while it happens (after batches 1, 2,
+        // 4, 8, ...: a doubling of what this run created), as autovacuum would between batches.
+        if ((batch & (batch - 1)) === 0) await picklists.statisticsAfterGrowth();
         await onBatch?.(ids.length);
       }
       return created;

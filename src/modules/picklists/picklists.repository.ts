@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { PicklistProductsTable, PicklistsTable } from '../../db/schema.ts';
 import { containsAny } from '../../db/search.ts';
@@ -180,19 +180,24 @@ export async function picklistsOfOrder(
   return engine ? forNoKeyUpdate(engine, q).execute() : q.execute();
 }
 
+/**
+ * Lines of picklists, by id. Sorted here, not by ORDER BY: SQLite without statistics would satisfy
+ * `order by idpicklist_product` by walking every picklist line of the account in its (idaccount, id)
+ * key instead of searching (idaccount, idpicklist).
+ */
 export async function linesOf(
   db: Db,
   idaccount: number,
   idpicklists: readonly number[],
 ): Promise<PicklistLineRow[]> {
   if (idpicklists.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('picklist_products')
     .select(lineColumns)
     .where('idaccount', '=', idaccount)
     .where('idpicklist', 'in', idpicklists)
-    .orderBy('idpicklist_product')
     .execute();
+  return rows.sort((a, b) => a.idpicklist_product - b.idpicklist_product);
 }
 
 /**
@@ -290,4 +295,16 @@ export async function coveredOfLine(db: Db, idaccount: number, idorder_product: 
     .where('picklist_products.idorder_product', '=', idorder_product)
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/**
+ * Fresh planner statistics for the picklist tables (PostgreSQL). Each connection keeps the plans of
+ * its foreign-key checks (a picklist line's picklist, a pick location's line) as made for the table
+ * sizes of the time, until the next ANALYZE: planned while the tables were nearly empty they stay
+ * sequential scans, and a line inserted into 10,000 picklists reads them all. Autovacuum analyzes
+ * after growth (when it runs); processing many backorders grows the tables by thousands of rows in
+ * seconds, so it asks for this itself. SKIP_LOCKED: an ANALYZE already running elsewhere is enough.
+ */
+export async function analyzeTables(db: Db): Promise<void> {
+  await sql`analyze (skip_locked) picklists, picklist_products, picklist_locations`.execute(db);
 }

@@ -256,8 +256,13 @@ export function createPicklistsService(deps: {
         })),
     );
     const created = await views(trx, idaccount, rows);
-    for (const view of created)
-      await events.emit(trx, idaccount, 'picklists.created', 'picklist', view.idpicklist, view);
+    await events.emitMany(
+      trx,
+      idaccount,
+      'picklists.created',
+      'picklist',
+      created.map((view) => ({ resourceId: view.idpicklist, data: view })),
+    );
     return created;
   }
 
@@ -454,6 +459,11 @@ export function createPicklistsService(deps: {
     createInTrx,
     openManyInTrx,
     fillManyInTrx,
+
+    /** After many picklists were created (outside a transaction): see repo.analyzeTables. */
+    async statisticsAfterGrowth(): Promise<void> {
+      if (engine === 'postgres') await repo.analyzeTables(handle.db);
+    },
 
     /**
      * Cancels the open picklists of an order that is being cancelled: reservations released,

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Selectable } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { HooksTable } from '../../db/schema.ts';
 import type { Db } from '../../db/transaction.ts';
@@ -122,6 +122,46 @@ export function queueDeliveries(
         .where('event', '=', e.event)
         .where('active', '=', 1)
         .where('deleted', '=', 0),
+    );
+}
+
+/**
+ * The fan-out of several events of one kind at once, as one INSERT ... SELECT: `newEvents` is a
+ * relation of their ids (one column, idevent), e.g. the RETURNING of their insert on PostgreSQL.
+ */
+export function queueDeliveriesOfMany(
+  db: Db,
+  e: { idaccount: number; newEvents: RawBuilder<{ idevent: number }>; event: string; now: string },
+) {
+  return db
+    .insertInto('webhook_deliveries')
+    .columns([
+      'idaccount',
+      'idhook',
+      'idevent',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'created_at',
+      'updated_at',
+    ])
+    .expression(
+      db
+        .selectFrom(['hooks', e.newEvents.as('ne')])
+        .select([
+          'hooks.idaccount',
+          'hooks.idhook',
+          sql<number>`cast(ne.idevent as integer)`.as('idevent'),
+          sql<string>`'pending'`.as('status'),
+          sql<number>`0`.as('attempts'),
+          sql<string>`cast(${e.now} as text)`.as('next_attempt_at'),
+          sql<string>`cast(${e.now} as text)`.as('created_at'),
+          sql<string>`cast(${e.now} as text)`.as('updated_at'),
+        ])
+        .where('hooks.idaccount', '=', e.idaccount)
+        .where('hooks.event', '=', e.event)
+        .where('hooks.active', '=', 1)
+        .where('hooks.deleted', '=', 0),
     );
 }
 
