@@ -265,6 +265,27 @@ export async function openOfOrders(
   return engine === 'postgres' ? rows : rows.sort((a, b) => a.idbackorder - b.idbackorder);
 }
 
+/** The distinct (product, warehouse) of the open backorders of several orders, unlocked. */
+export async function openLevelsOfOrders(
+  db: Db,
+  idaccount: number,
+  idorders: readonly number[],
+): Promise<{ idproduct: number; idwarehouse: number }[]> {
+  const rows: { idproduct: number; idwarehouse: number }[] = [];
+  for (let i = 0; i < idorders.length; i += 5000)
+    rows.push(
+      ...(await db
+        .selectFrom('backorders')
+        .select(['idproduct', 'idwarehouse'])
+        .distinct()
+        .where('idaccount', '=', idaccount)
+        .where('idorder', 'in', idorders.slice(i, i + 5000))
+        .where(isOpen)
+        .execute()),
+    );
+  return rows;
+}
+
 export async function allOfOrder(db: Db, idaccount: number, idorder: number): Promise<BackorderRow[]> {
   return db
     .selectFrom('backorders')

@@ -650,6 +650,9 @@ export function createBackordersService(deps: {
     /** Open backorders of several orders, by id; locked when inside a transaction (levels first!). */
     openOfOrders: (db: Db, idaccount: number, idorders: readonly number[], lock: boolean) =>
       repo.openOfOrders(db, engine, idaccount, idorders, lock),
+    /** The (product, warehouse) levels of the open backorders of orders (unlocked, to lock them). */
+    openLevelsOfOrders: (db: Db, idaccount: number, idorders: readonly number[]) =>
+      repo.openLevelsOfOrders(db, idaccount, idorders),
     ofPicklist: (db: Db, idaccount: number, idpicklist: number) => repo.ofPicklist(db, idaccount, idpicklist),
     heldStock: (db: Db, idaccount: number, idproducts: readonly number[]) =>
       repo.heldStock(db, engine, idaccount, idproducts),

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { formatRunningNumber, nextNumber } from '../../db/counters.ts';
+import { keyLookupPlans } from '../../db/planner.ts';
 import { withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { groupBy } from '../../domain/collections.ts';
 import { planBackorderProcessing } from '../../domain/backorder-processing.ts';
@@ -537,10 +538,21 @@ export function createOrdersService(deps: {
       }
     const orders = locked.filter((o) => o.status === 'processing');
     const ids = orders.map((o) => o.idorder);
-    const unlocked = await backorders.openOfOrders(trx, idaccount, ids, false);
-    if (unlocked.length === 0) return [];
-    await stock.lockLevelsInTrx(trx, idaccount, uniqueKeys(unlocked));
-    const rows = (await backorders.openOfOrders(trx, idaccount, ids, true)).filter(
+    let open: BackorderRow[];
+    if (engine === 'sqlite') {
+      // The transaction holds the database's write lock since BEGIN IMMEDIATE: the rows read
+      // here are already the locked rows.
+      open = await backorders.openOfOrders(trx, idaccount, ids, false);
+      if (open.length === 0) return [];
+      await stock.lockLevelsInTrx(trx, idaccount, uniqueKeys(open));
+    } else {
+      // The levels first (read unlocked), then the rows, locked after them (ADR 0012).
+      const keys = await backorders.openLevelsOfOrders(trx, idaccount, ids);
+      if (keys.length === 0) return [];
+      await stock.lockLevelsInTrx(trx, idaccount, uniqueKeys(keys));
+      open = await backorders.openOfOrders(trx, idaccount, ids, true);
+    }
+    const rows = open.filter(
       (r) =>
         !only ||
         only.has(r.idbackorder) ||
@@ -967,7 +979,12 @@ export function createOrdersService(deps: {
       for (let batch = 1; ; batch++) {
         const ids = await backorders.ordersWithAvailable(handle.db, idaccount, after, PROCESS_ALL_BATCH);
         if (ids.length === 0) break;
-        created.push(...(await tx((trx) => processBackordersOfOrdersInTrx(trx, idaccount, ids, false))));
+        created.push(
+          ...(await tx(async (trx) => {
+            await keyLookupPlans(trx, engine);
+            return processBackordersOfOrdersInTrx(trx, idaccount, ids, false);
+          })),
+        );
         after = ids[ids.length - 1]!;
         // Statistics follow the growth of the picklist tables while it happens (after batches 1, 2,
         // 4, 8, ...: a doubling of what this run created), as autovacuum would between batches.
