@@ -103,6 +103,20 @@ export function createPicklistsService(deps: {
       idaccount,
       lines.map((l) => l.idpicklist_product),
     );
+    return viewsOfRows(db, idaccount, picklists, lines, locations);
+  }
+
+  /**
+   * The answers of picklists given their lines (by id) and pick locations (by line, then slot), as
+   * repo.linesOf and repo.pickLocationsOf read them.
+   */
+  async function viewsOfRows(
+    db: Db,
+    idaccount: number,
+    picklists: readonly repo.PicklistRow[],
+    lines: readonly repo.PicklistLineRow[],
+    locations: readonly { idpicklist_product: number; slot: number; amount: number }[],
+  ) {
     const products = await catalog.requireProducts(
       db,
       idaccount,
@@ -243,19 +257,50 @@ export function createPicklistsService(deps: {
         .filter((x) => x.parent !== null)
         .map((x) => toRow(x, lineIds.get(repo.lineKey({ idpicklist: x.idpicklist, ...x.parent! }))!)),
     );
-    await stock.reservePicksInTrx(
+    const idOf = (x: (typeof lines)[number]) => (lineIds.get(keyOf(x)) ?? partIds.get(keyOf(x)))!;
+    const reserved = lines.filter((x) => x.l.reserve);
+    const plans = await stock.reservePicksInTrx(
       trx,
       idaccount,
-      lines
-        .filter((x) => x.l.reserve)
-        .map((x) => ({
-          idproduct: x.l.idproduct,
-          idwarehouse: x.idwarehouse,
-          idpicklist_product: (lineIds.get(keyOf(x)) ?? partIds.get(keyOf(x)))!,
-          amount: x.l.amount,
-        })),
+      reserved.map((x) => ({
+        idproduct: x.l.idproduct,
+        idwarehouse: x.idwarehouse,
+        idpicklist_product: idOf(x),
+        amount: x.l.amount,
+      })),
     );
-    const created = await views(trx, idaccount, rows);
+    // The answers from the rows just written, not read back (a batch's thousand lines and their
+    // locations), unless two lines share a key and their ids cannot be told apart.
+    const keys = lines.map(keyOf);
+    const created =
+      new Set(keys).size === keys.length
+        ? await viewsOfRows(
+            trx,
+            idaccount,
+            rows,
+            lines
+              .map((x) => ({
+                idpicklist_product: idOf(x),
+                idpicklist: x.idpicklist,
+                idorder_product: x.l.idorder_product,
+                idproduct: x.l.idproduct,
+                idbackorder: x.l.idbackorder,
+                name: x.l.name,
+                price: x.l.price,
+                amount: x.l.amount,
+                amount_picked: 0,
+                has_parts: x.l.has_parts ? 1 : 0,
+                partof_idpicklist_product:
+                  x.parent === null
+                    ? null
+                    : lineIds.get(repo.lineKey({ idpicklist: x.idpicklist, ...x.parent }))!,
+              }))
+              .sort((a, b) => a.idpicklist_product - b.idpicklist_product),
+            reserved
+              .flatMap((x, i) => plans[i]!.map((p) => ({ idpicklist_product: idOf(x), ...p })))
+              .sort((a, b) => a.idpicklist_product - b.idpicklist_product || a.slot - b.slot),
+          )
+        : await views(trx, idaccount, rows);
     await events.emitMany(
       trx,
       idaccount,
