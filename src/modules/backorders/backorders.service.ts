@@ -399,14 +399,18 @@ export function createBackordersService(deps: {
    * The whole backorder: the row itself becomes 'processed'. Part of it: a new 'processed' row
    * with the taken amount splits off (same order line, priority and creation time) and the
    * original keeps waiting with the rest. Answers the processed row's id per backorder (the
-   * picklist lines point at them). Made for batches: whole takes in one statement,
-   * reservedbackorders written in one statement for all levels.
+   * picklist lines point at them). Made for batches: whole takes in one statement. The
+   * reservedbackorders of the stocked levels are answered, not written: the caller writes them in
+   * the statement that reserves the picklist lines (picklists.fillManyInTrx), one write per level.
    */
   async function takeManyInTrx(
     trx: Trx,
     idaccount: number,
     takes: readonly { row: BackorderRow; take: number; idpicklist: number }[],
-  ): Promise<Map<number, number>> {
+  ): Promise<{
+    processed: Map<number, number>;
+    reservedBackorders: { idproduct: number; idwarehouse: number; reserved_backorders: number }[];
+  }> {
     const at = now();
     const processed = new Map<number, number>();
     const whole = takes.filter((t) => t.take >= t.row.amount);
@@ -444,9 +448,9 @@ export function createBackordersService(deps: {
       processed.set(row.idbackorder, id);
     }
     // The units move from reservedbackorders to reservedpicklists in this transaction (the
-    // caller reserves the picklist lines): free stock does not change, and the stock core emits no
-    // free stock event for a net change of 0. A composition's parent reserves nothing on a
-    // picklist: its level's free stock does change.
+    // caller reserves the picklist lines, and writes these deltas with them): free stock does not
+    // change, and the stock core emits no free stock event for a net change of 0. A composition's
+    // parent reserves nothing on a picklist: its level's free stock does change, written here.
     const perLevel = new Map<string, { key: LevelKeyPair; delta: number }>();
     for (const { row, take } of takes) {
       const taken = Math.min(take, row.amount);
@@ -458,12 +462,13 @@ export function createBackordersService(deps: {
       const key = { idproduct: row.idproduct, idwarehouse: row.idwarehouse };
       perLevel.set(k, { key, delta: (perLevel.get(k)?.delta ?? 0) - taken });
     }
-    await stock.adjustReservedManyInTrx(
-      trx,
-      idaccount,
-      [...perLevel.values()].map(({ key, delta }) => ({ ...key, reserved_backorders: delta })),
-    );
-    return processed;
+    return {
+      processed,
+      reservedBackorders: [...perLevel.values()].map(({ key, delta }) => ({
+        ...key,
+        reserved_backorders: delta,
+      })),
+    };
   }
 
   /** A processed backorder waits again (its picklist was cancelled, or closed without picking it). */

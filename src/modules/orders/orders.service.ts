@@ -630,7 +630,7 @@ export function createOrdersService(deps: {
         idwarehouse: p.idwarehouse,
       })),
     );
-    const processedIds = await backorders.takeManyInTrx(
+    const taken = await backorders.takeManyInTrx(
       trx,
       idaccount,
       picks.flatMap((x, i) => x.processed.map((t) => ({ ...t, idpicklist: opened[i]!.idpicklist }))),
@@ -642,9 +642,10 @@ export function createOrdersService(deps: {
         picklist,
         lines: picks[i]!.pickLines.map((l) => ({
           ...l,
-          idbackorder: l.idbackorder === null ? null : processedIds.get(l.idbackorder)!,
+          idbackorder: l.idbackorder === null ? null : taken.processed.get(l.idbackorder)!,
         })),
       })),
+      taken.reservedBackorders,
     );
     await backorders.assignAfterProcessingInTrx(trx, idaccount, uniqueKeys(rows));
     return created;

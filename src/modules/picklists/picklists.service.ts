@@ -216,6 +216,8 @@ export function createPicklistsService(deps: {
     trx: Trx,
     idaccount: number,
     picklists: readonly { picklist: repo.PicklistRow; lines: readonly PicklistLineInput[] }[],
+    /** Changes of reserved_backorders written with the reservations (see stock.reservePicksInTrx). */
+    reservedBackorders: Parameters<StockService['reservePicksInTrx']>[3] = [],
   ) {
     const rows = picklists.map((x) => x.picklist);
     // A part points at the composition line of its order line listed last before it.
@@ -268,6 +270,7 @@ export function createPicklistsService(deps: {
         idpicklist_product: idOf(x),
         amount: x.l.amount,
       })),
+      reservedBackorders,
     );
     // The answers from the rows just written, not read back (a batch's thousand lines and their
     // locations), unless two lines share a key and their ids cannot be told apart.

@@ -488,13 +488,24 @@ export function createStockService(deps: {
    * surfaced as a rule error. Made for many lines at once (a batch of picklists): the slots of all
    * their levels are locked in one statement (in the fixed order), each slot and level is written
    * once, the reservations in one statement. Answers each line's slots, in the order given.
+   * `reservedBackorders`: relative changes of reserved_backorders written in the same statement as
+   * the levels' reserved_picklists (processing moves units from backorders onto picklists: one
+   * write per level, not two, so PostgreSQL does not check each level's foreign keys again).
    */
   async function reservePicksInTrx(
     trx: Trx,
     idaccount: number,
     lines: readonly PickReservation[],
+    reservedBackorders: readonly {
+      idproduct: number;
+      idwarehouse: number;
+      reserved_backorders: number;
+    }[] = [],
   ): Promise<{ slot: number; amount: number }[][]> {
-    if (lines.length === 0) return [];
+    if (lines.length === 0) {
+      if (reservedBackorders.length > 0) await writeLevels(trx, idaccount, reservedBackorders);
+      return [];
+    }
     const slotsOf = new Map<string, (SlotLevel & { bulk: boolean })[]>();
     for (const r of await repo.slotsWithLocations(trx, engine, idaccount, lines)) {
       const slot = { slot: r.slot, stock: r.stock, reserved_picklists: r.reserved_picklists };
@@ -544,11 +555,18 @@ export function createStockService(deps: {
       [...slotDeltas.values()].map((d) => ({ ...d.key, slot: d.slot, reserved_picklists: d.amount })),
     );
     await repo.upsertPickLocations(trx, [...reservations.values()]);
-    await writeLevels(
-      trx,
-      idaccount,
-      [...levelDeltas.values()].map((d) => ({ ...d.key, reserved_picklists: d.amount })),
+    const changes = new Map<string, repo.LevelChange>(
+      [...levelDeltas].map(([k, d]) => [k, { ...d.key, reserved_picklists: d.amount }]),
     );
+    for (const c of reservedBackorders) {
+      const k = levelKey(c);
+      const change = changes.get(k) ?? { idproduct: c.idproduct, idwarehouse: c.idwarehouse };
+      changes.set(k, {
+        ...change,
+        reserved_backorders: (change.reserved_backorders ?? 0) + c.reserved_backorders,
+      });
+    }
+    await writeLevels(trx, idaccount, [...changes.values()]);
     return plans;
   }
 
