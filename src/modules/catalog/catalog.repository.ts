@@ -209,6 +209,21 @@ export async function findProducts(db: Db, idaccount: number, idproducts: readon
   return rows;
 }
 
+/** The product codes of several products (what picklist answers show of them). */
+export async function productCodes(db: Db, idaccount: number, idproducts: readonly number[]) {
+  const rows: { idproduct: number; productcode: string }[] = [];
+  for (let i = 0; i < idproducts.length; i += 5000)
+    rows.push(
+      ...(await db
+        .selectFrom('products')
+        .select(['idproduct', 'productcode'])
+        .where('idaccount', '=', idaccount)
+        .where('idproduct', 'in', idproducts.slice(i, i + 5000))
+        .execute()),
+    );
+  return rows;
+}
+
 /** Reads and locks a product row: shared by stock changes, for no key update by a change of its type. */
 export async function lockProduct(
   trx: Trx,

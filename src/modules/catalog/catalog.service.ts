@@ -213,10 +213,15 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
 
   return {
     requireProduct,
-    /** Several products by id, in one read; a missing one is a 404 like requireProduct. */
-    async requireProducts(db: Db, idaccount: number, idproducts: readonly number[]) {
+    /**
+     * The product codes of several products by id, in one read (two columns: a batch of picklists
+     * names a thousand products); a missing one is a 404 like requireProduct.
+     */
+    async requireProductCodes(db: Db, idaccount: number, idproducts: readonly number[]) {
       const ids = [...new Set(idproducts)];
-      const found = new Map((await repo.findProducts(db, idaccount, ids)).map((p) => [p.idproduct, p]));
+      const found = new Map(
+        (await repo.productCodes(db, idaccount, ids)).map((p) => [p.idproduct, p.productcode]),
+      );
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw notFound('Product', missing);
       return found;

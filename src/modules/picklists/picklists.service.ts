@@ -117,7 +117,7 @@ export function createPicklistsService(deps: {
     lines: readonly repo.PicklistLineRow[],
     locations: readonly { idpicklist_product: number; slot: number; amount: number }[],
   ) {
-    const products = await catalog.requireProducts(
+    const codes = await catalog.requireProductCodes(
       db,
       idaccount,
       lines.map((l) => l.idproduct),
@@ -147,7 +147,7 @@ export function createPicklistsService(deps: {
           idpicklist_product: l.idpicklist_product,
           idproduct: l.idproduct,
           idorder_product: l.idorder_product,
-          productcode: products.get(l.idproduct)!.productcode,
+          productcode: codes.get(l.idproduct)!,
           name: l.name,
           price: l.price,
           amount: l.amount,
