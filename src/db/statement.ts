@@ -23,6 +23,11 @@ export function statement(text: string, postgresOnly = ''): Statement {
   return { sqlite: text, postgres: numbered(postgresOnly ? `${text} ${postgresOnly}` : text) };
 }
 
+/** A statement whose text differs by engine (e.g. rows as one JSON parameter: json_each or jsonb_to_recordset). */
+export function statementPerEngine(sqlite: string, postgres: string): Statement {
+  return { sqlite, postgres: numbered(postgres) };
+}
+
 /** Runs a statement in db (a transaction or the pool) and answers its rows. */
 export async function run<R>(db: Db, engine: Engine, s: Statement, parameters: readonly unknown[]): Promise<R[]> {
   return (await db.executeQuery<R>(CompiledQuery.raw(s[engine], parameters as unknown[]))).rows;

@@ -72,6 +72,7 @@ export function createExpectations(deps: {
     rows: readonly { row: repo.EstimateRow; expected: ExpectedNow }[],
   ): Promise<repo.EstimateRow[]> {
     const changed = [];
+    const updates: repo.EstimateUpdate[] = [];
     for (const { row, expected } of rows) {
       const r = refreshEstimate(
         {
@@ -83,12 +84,15 @@ export function createExpectations(deps: {
         transitDays,
       );
       if (Object.keys(r.patch).length === 0) continue;
-      await repo.updateBackorder(trx, idaccount, row.idbackorder, {
-        ...r.patch,
+      updates.push({
+        idbackorder: row.idbackorder,
+        patch: r.patch,
         ...(r.estimateUpdated && { updated_at: formatDateTime(clock()) }),
       });
       changed.push({ row, r });
     }
+    // Every changed row in one statement, each once.
+    await repo.updateEstimates(trx, engine, idaccount, updates);
     const noticed = changed.filter((c) => c.r.delayNoticed || c.r.estimateUpdated);
     const now = new Map<number, repo.BackorderRow>();
     for (let i = 0; i < noticed.length; i += 1000)
