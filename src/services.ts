@@ -30,7 +30,6 @@ export function createServices(deps: ServiceDeps) {
   const events = createEventsService(clock, handle.engine);
   const catalog = createCatalogService(handle, clock, events);
   const stock = createStockService({ handle, clock, events, catalog });
-  catalog.useStockReader(stock.stockReader);
   const backorders = createBackordersService({
     handle,
     clock,

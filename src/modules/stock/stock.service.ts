@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
-import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
+import { DomainError, invalid, invalidState } from '../../domain/errors.ts';
 import {
   changeForAmount,
   checkSlotChange,
@@ -10,12 +10,14 @@ import {
   planPickReservation,
   warehouseStock,
   type SlotLevel,
-  type WarehouseStock,
 } from '../../domain/stock.ts';
-import { formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
+import { formatDateTime, type Clock } from '../../domain/time.ts';
 import { STOCKED_TYPES, type CatalogService } from '../catalog/catalog.service.ts';
 import type { EventsService } from '../events/events.service.ts';
+import { emptyLevel, locationView } from './stock.reads.ts';
+import * as reads from './stock.reads.ts';
 import * as repo from './stock.repository.ts';
+import { locationToSlot, slotToLocation } from './stock.repository.ts';
 
 /**
  * Stock levels, location stock, picklist reservations and the ledger. Every stock change in the
@@ -64,9 +66,6 @@ export interface StockChangeInput {
   referenceId?: number | null;
 }
 
-const slotToLocation = (slot: number): number | null => (slot === 0 ? null : slot);
-const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
-
 /** PostgreSQL's integer: no warehouse stock may grow past it. */
 const MAX_STOCK = 2_147_483_647;
 
@@ -107,37 +106,6 @@ const freeOf = (l: repo.LevelRow) =>
 const freeDelta = (d: repo.LevelDeltas) =>
   (d.stock ?? 0) - (d.reserved_picklists ?? 0) - (d.reserved_backorders ?? 0) - (d.reserved_allocations ?? 0);
 
-const emptyLevel = (idproduct: number, idwarehouse: number): repo.LevelRow => ({
-  idproduct,
-  idwarehouse,
-  stock: 0,
-  reserved_picklists: 0,
-  reserved_backorders: 0,
-  reserved_allocations: 0,
-});
-
-/** A located slot as GET /products/{id}/stock/{idwarehouse} lists it. */
-function locationView(
-  idwarehouse: number,
-  s: {
-    slot: number;
-    name: string;
-    stock: number;
-    reserved_picklists: number;
-    is_bulk_location: number | null;
-  },
-) {
-  return {
-    idlocation: s.slot,
-    idwarehouse,
-    name: s.name,
-    stock: s.stock,
-    reserved_picklists: s.reserved_picklists,
-    free_stock: s.stock - s.reserved_picklists,
-    is_bulk_location: s.is_bulk_location === 1,
-  };
-}
-
 /**
  * The slot a stock change without idlocation applies to (Picqer: "try to find a matching location"):
  * the product's only location holding stock in the warehouse, else no specific location.
@@ -145,28 +113,6 @@ function locationView(
 function impliedSlot(slots: readonly SlotLevel[]): number {
   const stocked = slots.filter((s) => s.slot !== 0 && s.stock > 0);
   return stocked.length === 1 ? stocked[0]!.slot : 0;
-}
-
-/** A ledger row as the API shows it: Picqer's fields plus our per-location ones and the reference. */
-function historyView(r: NonNullable<Awaited<ReturnType<typeof repo.getHistory>>>) {
-  return {
-    idproduct_stock_history: r.idproduct_stock_history,
-    idproduct: r.idproduct,
-    idwarehouse: r.idwarehouse,
-    idlocation: r.idlocation,
-    iduser: null,
-    old_stock: r.old_stock,
-    stock_change: r.stock_change,
-    new_stock: r.new_stock,
-    reason: r.reason,
-    change_type: r.change_type,
-    changed_at: r.changed_at,
-    location_old_stock: r.location_old_stock,
-    location_stock_change: r.location_stock_change,
-    location_new_stock: r.location_new_stock,
-    reference_type: r.reference_type,
-    reference_id: r.reference_id,
-  };
 }
 
 const compareLevels = (a: LevelPair, b: LevelPair) =>
@@ -665,38 +611,6 @@ export function createStockService(deps: {
     );
   }
 
-  /**
-   * The stock of products per warehouse: one entry for EVERY warehouse of the account (active or
-   * not, ordered by idwarehouse), zeros where the product has no level row yet. Product answers and
-   * GET /products/{id}/stock both use this, so they always agree.
-   */
-  async function stockOfProducts(
-    db: Db,
-    idaccount: number,
-    idproducts: number[],
-  ): Promise<Map<number, WarehouseStock[]>> {
-    if (idproducts.length === 0) return new Map();
-    const warehouses = await catalog.warehouseIds(db, idaccount);
-    const levels = new Map(
-      (await repo.levelsOfProducts(db, idaccount, idproducts)).map((l) => [
-        `${l.idproduct}:${l.idwarehouse}`,
-        l,
-      ]),
-    );
-    return new Map(
-      idproducts.map((idproduct) => [
-        idproduct,
-        warehouses.map((idwarehouse) =>
-          warehouseStock(levels.get(`${idproduct}:${idwarehouse}`) ?? emptyLevel(idproduct, idwarehouse)),
-        ),
-      ]),
-    );
-  }
-
-  async function productStock(db: Db, idaccount: number, idproduct: number): Promise<WarehouseStock[]> {
-    return (await stockOfProducts(db, idaccount, [idproduct])).get(idproduct) ?? [];
-  }
-
   async function warehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
     const key = { idaccount, idproduct, idwarehouse };
     // A level this transaction holds is known (TrxState); otherwise read it.
@@ -812,96 +726,6 @@ export function createStockService(deps: {
     });
   }
 
-  /**
-   * GET /products/{id}/stock/{idwarehouse}: the level and its locations as of one moment, read in
-   * one statement outside any transaction (a statement is its own snapshot on both engines; on
-   * SQLite no write lock is taken for a read).
-   */
-  async function readWarehouseDetail(idaccount: number, idproduct: number, idwarehouse: number) {
-    const rows = await repo.warehouseDetailRows(handle.db, { idaccount, idproduct, idwarehouse });
-    const first = rows[0]!;
-    if (first.product_found === null) throw notFound('Product', idproduct);
-    if (first.warehouse_found === null) throw notFound('Warehouse', idwarehouse);
-    const level =
-      first.stock === null
-        ? emptyLevel(idproduct, idwarehouse)
-        : {
-            idproduct,
-            idwarehouse,
-            stock: first.stock,
-            reserved_picklists: first.reserved_picklists!,
-            reserved_backorders: first.reserved_backorders!,
-            reserved_allocations: first.reserved_allocations!,
-          };
-    const locations = rows
-      .filter((r) => r.slot !== null && r.name !== null)
-      .map((r) =>
-        locationView(idwarehouse, {
-          slot: r.slot!,
-          name: r.name!,
-          stock: r.slot_stock!,
-          reserved_picklists: r.slot_reserved_picklists!,
-          is_bulk_location: r.is_bulk_location,
-        }),
-      );
-    return { ...warehouseStock(level), locations };
-  }
-
-  /** GET /warehouses/{id}/stock: every product with stock or reservations in the warehouse. */
-  async function warehouseProducts(
-    db: Db,
-    idaccount: number,
-    idwarehouse: number,
-    offset: number,
-    limit: number,
-  ) {
-    await catalog.requireWarehouse(db, idaccount, idwarehouse);
-    const rows = await repo.levelsOfWarehouse(db, idaccount, idwarehouse, offset, limit);
-    return rows.map((r) => ({
-      idproduct: r.idproduct,
-      productcode: r.productcode,
-      stock: warehouseStock(r),
-    }));
-  }
-
-  /**
-   * GET /stockhistory. sincedate/untildate take "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]"; a bare
-   * untildate includes that whole day.
-   */
-  async function history(
-    db: Db,
-    idaccount: number,
-    f: {
-      idproduct?: number | undefined;
-      idwarehouse?: number | undefined;
-      sincedate?: string | undefined;
-      untildate?: string | undefined;
-      offset: number;
-      limit: number;
-    },
-  ) {
-    const moment = (name: string, value: string | undefined, endOfDay: boolean) => {
-      if (value === undefined) return undefined;
-      const normal = normaliseDateTime(value.trim());
-      if (!normal) throw invalid(`${name} "${value}" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS`);
-      return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())
-        ? `${normal.slice(0, 10)} 23:59:59`
-        : normal;
-    };
-    const rows = await repo.listHistory(db, idaccount, {
-      ...f,
-      sincedate: moment('sincedate', f.sincedate, false),
-      untildate: moment('untildate', f.untildate, true),
-    });
-    return rows.map(historyView);
-  }
-
-  async function historyEntry(db: Db, idaccount: number, id: number) {
-    const row = await repo.getHistory(db, idaccount, id);
-    if (!row) throw notFound('Stock history entry', id);
-    return historyView(row);
-  }
-
   return {
     onStockChange(listener: StockListener): void {
       listeners.push(listener);
@@ -915,22 +739,16 @@ export function createStockService(deps: {
     settlePickInTrx,
     adjustReservedInTrx,
     adjustReservedManyInTrx,
-    productStock,
-    stockOfProducts,
+    productStock: reads.productStock,
+    stockOfProducts: reads.stockOfProducts,
     warehouseDetail,
-    readWarehouseDetail,
+    readWarehouseDetail: (idaccount: number, idproduct: number, idwarehouse: number) =>
+      reads.readWarehouseDetail(handle.db, idaccount, idproduct, idwarehouse),
     changeStock,
     moveStock,
-    warehouseProducts,
-    history,
-    historyEntry,
-    /** Answers the catalog's stock questions (wired in services.ts). */
-    stockReader: {
-      stockOfProducts,
-      productHoldsStock: repo.productHoldsStock,
-      locationHoldsStock: (db: Db, idaccount: number, idlocation: number) =>
-        repo.slotHoldsStock(db, idaccount, locationToSlot(idlocation)),
-    },
+    warehouseProducts: reads.warehouseProducts,
+    history: reads.history,
+    historyEntry: reads.historyEntry,
     slotToLocation,
     locationToSlot,
     /** Runs fn in a transaction of this service's database. */
