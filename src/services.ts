@@ -3,7 +3,7 @@ import type { DatabaseHandle } from './db/connection.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createBackorderLifecycle } from './modules/backorders/backorders.lifecycle.ts';
-import { createBackordersService, openQueue } from './modules/backorders/backorders.service.ts';
+import { createBackordersService } from './modules/backorders/backorders.service.ts';
 import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createOrdersService } from './modules/orders/orders.service.ts';
@@ -45,32 +45,8 @@ export function createServices(deps: ServiceDeps) {
   stock.onStockChange((trx, idaccount, idproduct, idwarehouse) =>
     backorders.assignInTrx(trx, idaccount, idproduct, idwarehouse),
   );
-  const purchasing = createPurchasingService({
-    handle,
-    clock,
-    events,
-    catalog,
-    openQueue,
-    // Late-bound: receipts are created after purchasing.
-    lineHasReceipts: (db, idaccount, idline) => receipts.lineHasReceipts(db, idaccount, idline),
-    // Levels before purchase orders (the global lock order): their queues' estimates are refreshed.
-    lockLevels: async (trx, idaccount, keys) => {
-      await stock.lockLevelsInTrx(trx, idaccount, keys);
-    },
-  });
+  const purchasing = createPurchasingService({ handle, clock, events, catalog, stock, backorders });
   const receipts = createReceiptsService({ handle, clock, events, catalog, stock, purchasing });
-  // date_available / is_purchased of backorders: open purchase order quantities consumed in queue order.
-  backorders.useExpectedAvailability((db, idaccount, idproduct, idwarehouse) =>
-    purchasing.expectedAvailability(db, idaccount, idproduct, idwarehouse),
-  );
-  // Stored estimates follow purchase orders at once: every change of what they expect marks the
-  // queue, refreshed before the commit (backorders.expectations.ts).
-  backorders.useSupply((db, idaccount, idproduct, idwarehouse) =>
-    purchasing.supplyOf(db, idaccount, idproduct, idwarehouse),
-  );
-  purchasing.onExpectedChange(async (trx, idaccount, idproduct, idwarehouse) =>
-    backorders.expectationsChangedInTrx(trx, idaccount, idproduct, idwarehouse),
-  );
   const webhooks = createWebhooksService({
     handle,
     clock,
@@ -92,7 +68,6 @@ export function createServices(deps: ServiceDeps) {
     picklists,
     orders: orders.backorderHooks,
     notifications,
-    purchaseOrderExists: purchasing.exists,
     transitDays: config.transitDays,
   });
   const jobs = createJobsService(handle, clock);
