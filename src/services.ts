@@ -39,7 +39,6 @@ export function createServices(deps: ServiceDeps) {
   });
   const picklists = createPicklistsService({ handle, clock, events, stock, catalog, backorders });
   const orders = createOrdersService({ handle, clock, events, stock, catalog, backorders, picklists });
-  picklists.useOrderHooks(orders.picklistHooks);
   // After every change of stock or picklist reservations of a (product, warehouse), in the same
   // transaction, its free stock goes to the waiting backorders of that product and warehouse only.
   stock.onStockChange((trx, idaccount, idproduct, idwarehouse) =>
