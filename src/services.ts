@@ -22,7 +22,10 @@ export interface ServiceDeps {
   clock?: Clock;
 }
 
-/** The composition root: every module's service, wired once. */
+/**
+ * The composition root: every module's service, created bottom-up in the layer order of
+ * docs/adr/0017-module-layering.md. Each gets the services below it; nothing is wired afterwards.
+ */
 export function createServices(deps: ServiceDeps) {
   const { handle, config } = deps;
   const clock = deps.clock ?? systemClock;
@@ -39,11 +42,6 @@ export function createServices(deps: ServiceDeps) {
   });
   const picklists = createPicklistsService({ handle, clock, events, stock, catalog, backorders });
   const orders = createOrdersService({ handle, clock, events, stock, catalog, backorders, picklists });
-  // After every change of stock or picklist reservations of a (product, warehouse), in the same
-  // transaction, its free stock goes to the waiting backorders of that product and warehouse only.
-  stock.onStockChange((trx, idaccount, idproduct, idwarehouse) =>
-    backorders.assignInTrx(trx, idaccount, idproduct, idwarehouse),
-  );
   const purchasing = createPurchasingService({ handle, clock, events, catalog, stock, backorders });
   const receipts = createReceiptsService({ handle, clock, events, catalog, stock, purchasing });
   const webhooks = createWebhooksService({

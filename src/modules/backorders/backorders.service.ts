@@ -622,6 +622,11 @@ export function createBackordersService(deps: {
     return out;
   }
 
+  // The stock core publishes every change of stock or picklist reservations of a (product,
+  // warehouse), in its transaction; the free stock goes to that queue's waiting backorders at once.
+  // Subscribed here, by the module above stock, so that stock never imports backorders (ADR 0017).
+  stock.onStockChange(assignInTrx);
+
   return {
     assignInTrx,
     assignKeysInTrx,
