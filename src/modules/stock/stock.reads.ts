@@ -42,6 +42,9 @@ export function locationView(
   };
 }
 
+/** GET /products/{id}/stock/{idwarehouse}: the level and its located slots. */
+export type WarehouseDetail = WarehouseStock & { locations: ReturnType<typeof locationView>[] };
+
 /** A ledger row as the API shows it: Picqer's fields plus our per-location ones and the reference. */
 function historyView(r: NonNullable<Awaited<ReturnType<typeof repo.getHistory>>>) {
   return {
@@ -112,7 +115,12 @@ export const locationHoldsStock = (db: Db, idaccount: number, idlocation: number
  * one statement outside any transaction (a statement is its own snapshot on both engines; on
  * SQLite no write lock is taken for a read).
  */
-export async function readWarehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
+export async function readWarehouseDetail(
+  db: Db,
+  idaccount: number,
+  idproduct: number,
+  idwarehouse: number,
+): Promise<WarehouseDetail> {
   const rows = await repo.warehouseDetailRows(db, { idaccount, idproduct, idwarehouse });
   const first = rows[0]!;
   if (first.product_found === null) throw notFound('Product', idproduct);
@@ -150,7 +158,8 @@ export async function warehouseProducts(
   offset: number,
   limit: number,
 ) {
-  if (!(await catalogRepo.findWarehouse(db, idaccount, idwarehouse))) throw notFound('Warehouse', idwarehouse);
+  if (!(await catalogRepo.findWarehouse(db, idaccount, idwarehouse)))
+    throw notFound('Warehouse', idwarehouse);
   const rows = await repo.levelsOfWarehouse(db, idaccount, idwarehouse, offset, limit);
   return rows.map((r) => ({
     idproduct: r.idproduct,
