@@ -59,7 +59,7 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
     transactionStats.transactions++;
     try {
       return await handle.db.transaction().execute(async (trx) => {
-        deferred.set(trx, new Map());
+        deferred.set(trx, { work: new Map(), last: new Map() });
         // The request's Idempotency-Key is claimed and recorded in this transaction (ADR 0013).
         const result = await inRequestScope(trx, fn);
         await runDeferred(trx);
@@ -87,30 +87,50 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
   }
 }
 
-/** Work deferred to the end of a transaction, by key (see beforeCommit). */
-const deferred = new WeakMap<Trx, Map<string, (trx: Trx) => Promise<void>>>();
+/** Work deferred to the end of a transaction, by key (see beforeCommit); `last` runs after the rest. */
+interface Deferred {
+  work: Map<string, (trx: Trx) => Promise<void>>;
+  last: Map<string, (trx: Trx) => Promise<void>>;
+}
+const deferred = new WeakMap<Trx, Deferred>();
 
 /**
  * Runs `fn` once at the end of the transaction, after the use case and before the commit, inside
  * the transaction: for work that must see everything the use case changed, however many times it
  * asked for it (e.g. refreshing the estimates of a backorder queue the use case touched in several
  * steps). A key already waiting keeps its first fn; work deferred while deferred work runs (even
- * under a key that ran already) runs too. Only for transactions opened by withTransaction.
+ * under a key that ran already) runs too. `last`: after all other deferred work (the events outbox
+ * writes what everything else emitted in one statement). Only for transactions opened by
+ * withTransaction.
  *
  * @example
  * beforeCommit(trx, `estimates:${idproduct}:${idwarehouse}`, (trx) => refresh(trx, idproduct, idwarehouse));
  */
-export function beforeCommit(trx: Trx, key: string, fn: (trx: Trx) => Promise<void>): void {
-  const work = deferred.get(trx);
-  if (!work) throw new Error('beforeCommit needs a transaction opened by withTransaction');
+export function beforeCommit(
+  trx: Trx,
+  key: string,
+  fn: (trx: Trx) => Promise<void>,
+  options: { last?: boolean } = {},
+): void {
+  const d = deferred.get(trx);
+  if (!d) throw new Error('beforeCommit needs a transaction opened by withTransaction');
+  const work = options.last ? d.last : d.work;
   if (!work.has(key)) work.set(key, fn);
 }
 
+/** Whether trx was opened by withTransaction (so beforeCommit may be used on it). */
+export function defersWork(trx: Trx): boolean {
+  return deferred.has(trx);
+}
+
 async function runDeferred(trx: Trx): Promise<void> {
-  const work = deferred.get(trx)!;
-  for (let next = work.entries().next(); !next.done; next = work.entries().next()) {
+  const { work, last } = deferred.get(trx)!;
+  for (;;) {
+    const queue = work.size > 0 ? work : last;
+    const next = queue.entries().next();
+    if (next.done) return;
     const [key, fn] = next.value;
-    work.delete(key);
+    queue.delete(key);
     await fn(trx);
   }
 }

@@ -1,4 +1,4 @@
-import { sql, type Expression, type OperationNodeSource } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { Db } from '../../db/transaction.ts';
 
@@ -11,30 +11,76 @@ export interface NewEvent {
   created_at: string;
 }
 
-/** A statement that writes with an event (an INSERT ... SELECT, no RETURNING). */
-export type FanOutStatement = OperationNodeSource & { execute(): Promise<unknown> };
+/**
+ * The fan-out of new events (the webhooks module's deliveries): an INSERT ... SELECT reading the
+ * events just inserted from `newEvents`, a relation of (idaccount, idevent, event, now).
+ */
+export type FanOutSql = (newEvents: string) => string;
 
-/** The fan-out of one event, given the new event's id as an SQL expression. */
-export type FanOut = (idevent: Expression<number>) => FanOutStatement;
+// The events travel as one JSON parameter, so the statement's text is the same for any number of
+// them: prepared once, and one round trip on PostgreSQL however many events a transaction emits.
+const PG_INSERT = `insert into events (idaccount, event, resource_type, resource_id, data, created_at)
+  select idaccount, event, resource_type, resource_id, data, created_at
+  from jsonb_to_recordset($1::jsonb) as x(idaccount integer, event text, resource_type text,
+    resource_id integer, data text, created_at text)
+  returning idaccount, idevent, event`;
+const SQLITE_INSERT = `insert into events (idaccount, event, resource_type, resource_id, data, created_at)
+  select value ->> 'idaccount', value ->> 'event', value ->> 'resource_type', value ->> 'resource_id',
+    value ->> 'data', value ->> 'created_at'
+  from json_each(?)`;
+
+/** The statements that write events, built once per service (when its fan-out is known). */
+export interface EventStatements {
+  engine: Engine;
+  insert: string;
+  /** SQLite only: the fan-out, run after the insert on the new events' id range. */
+  fanOut?: string;
+  /** PostgreSQL: whether `insert` runs the fan-out too (it takes the time as $2). */
+  fansOut: boolean;
+}
+
+export function eventStatements(engine: Engine, fanOut: FanOutSql | undefined): EventStatements {
+  if (engine === 'postgres')
+    return {
+      engine,
+      fansOut: fanOut !== undefined,
+      insert: fanOut
+        ? `with e as (${PG_INSERT}),
+            d as (${fanOut('(select idaccount, idevent, event, $2::text as now from e)')})
+          select count(*) as n from e`
+        : PG_INSERT,
+    };
+  return {
+    engine,
+    fansOut: fanOut !== undefined,
+    insert: SQLITE_INSERT,
+    ...(fanOut && {
+      fanOut: fanOut('(select idaccount, idevent, event, ? as now from events where idevent between ? and ?)'),
+    }),
+  };
+}
 
 /**
- * Inserts an event and runs its fan-out. On PostgreSQL both are one statement (a data-modifying
- * WITH), so an event costs one round trip; SQLite runs the two statements in-process.
+ * Inserts events in the order given and runs their fan-out, whatever their number: one statement
+ * on PostgreSQL (a data-modifying WITH), two on SQLite, where the ids of one INSERT are consecutive
+ * (AUTOINCREMENT under the database's single write lock) and the fan-out reads them by range.
  */
-export async function insertEvent(db: Db, engine: Engine, event: NewEvent, fanOut?: FanOut): Promise<number> {
-  if (fanOut && engine === 'postgres') {
-    const row = await db
-      .with('e', (qc) => qc.insertInto('events').values(event).returning('idevent'))
-      // A CTE may be any statement; Kysely types it as a query with an output, hence the cast.
-      .with('d', () => fanOut(sql<number>`(select idevent from e)`) as never)
-      .selectFrom('e')
-      .select('idevent')
-      .executeTakeFirstOrThrow();
-    return row.idevent;
+export async function insertEvents(
+  db: Db,
+  statements: EventStatements,
+  events: readonly NewEvent[],
+  now: string,
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = JSON.stringify(events);
+  if (statements.engine === 'postgres') {
+    await db.executeQuery(CompiledQuery.raw(statements.insert, statements.fansOut ? [rows, now] : [rows]));
+    return;
   }
-  const row = await db.insertInto('events').values(event).returning('idevent').executeTakeFirstOrThrow();
-  if (fanOut) await fanOut(sql.val(row.idevent)).execute();
-  return row.idevent;
+  const inserted = await db.executeQuery(CompiledQuery.raw(statements.insert, [rows]));
+  if (statements.fanOut === undefined) return;
+  const last = Number(inserted.insertId);
+  await db.executeQuery(CompiledQuery.raw(statements.fanOut, [now, last - events.length + 1, last]));
 }
 
 export async function listEvents(

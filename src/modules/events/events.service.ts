@@ -1,41 +1,40 @@
-import type { Expression } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
-import type { Db, Trx } from '../../db/transaction.ts';
+import { beforeCommit, defersWork, type Db, type Trx } from '../../db/transaction.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
 import * as repo from './events.repository.ts';
 
 /** Resource types events are about. */
 export type ResourceType = 'product' | 'order' | 'picklist' | 'backorder' | 'purchaseorder' | 'receipt';
 
-/** Called in the same transaction as the event. */
-export type EventListener = (trx: Trx, idaccount: number, idevent: number, event: string) => Promise<void>;
-
 /**
- * Rows queued with every event in the statement that inserts it (the webhook deliveries): an
- * INSERT ... SELECT built on the event's transaction, given the new event's id as an expression.
+ * The fan-out of every event (the webhooks module's deliveries), written in the statement that
+ * inserts the events (see events.repository.ts FanOutSql).
  */
-export type EventFanOut = (
-  trx: Trx,
-  e: { idaccount: number; event: string; idevent: Expression<number> },
-) => repo.FanOutStatement;
+export type EventFanOut = repo.FanOutSql;
 
 /**
  * The outbox. Every event is written in the transaction of the change that caused it, so an event
- * exists exactly when its change committed: none lost, none invented.
+ * exists exactly when its change committed: none lost, none invented. A transaction's events are
+ * kept in emission order and written together just before its commit, after all other deferred
+ * work (so the events that deferred work emits go with them): one statement whatever their number.
  */
 export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
-  const listeners: EventListener[] = [];
-  let fanOut: EventFanOut | undefined;
+  let statements = repo.eventStatements(engine, undefined);
+  const pending = new WeakMap<Trx, repo.NewEvent[]>();
+
+  async function flush(trx: Trx): Promise<void> {
+    const events = pending.get(trx) ?? [];
+    pending.delete(trx);
+    await repo.insertEvents(trx, statements, events, formatDateTime(clock()));
+  }
+
   return {
-    onEvent(listener: EventListener): void {
-      listeners.push(listener);
-    },
-
-    /** Sets the fan-out (one: the webhooks module's); PostgreSQL runs it in the event's statement. */
+    /** Sets the fan-out (one: the webhooks module's). */
     useFanOut(fn: EventFanOut): void {
-      fanOut = fn;
+      statements = repo.eventStatements(engine, fn);
     },
 
+    /** Queues an event in trx; it is written just before the commit (or now, outside withTransaction). */
     async emit(
       trx: Trx,
       idaccount: number,
@@ -43,23 +42,23 @@ export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
       resourceType: ResourceType,
       resourceId: number,
       data: unknown,
-    ): Promise<number> {
-      const queue = fanOut;
-      const idevent = await repo.insertEvent(
-        trx,
-        engine,
-        {
-          idaccount,
-          event,
-          resource_type: resourceType,
-          resource_id: resourceId,
-          data: JSON.stringify(data),
-          created_at: formatDateTime(clock()),
-        },
-        queue && ((id) => queue(trx, { idaccount, event, idevent: id })),
-      );
-      for (const listener of listeners) await listener(trx, idaccount, idevent, event);
-      return idevent;
+    ): Promise<void> {
+      const row: repo.NewEvent = {
+        idaccount,
+        event,
+        resource_type: resourceType,
+        resource_id: resourceId,
+        data: JSON.stringify(data),
+        created_at: formatDateTime(clock()),
+      };
+      if (!defersWork(trx)) return repo.insertEvents(trx, statements, [row], row.created_at);
+      const queued = pending.get(trx);
+      if (queued) {
+        queued.push(row);
+        return;
+      }
+      pending.set(trx, [row]);
+      beforeCommit(trx, 'events', flush, { last: true });
     },
 
     async list(db: Db, idaccount: number, filter: { sinceid?: number; event?: string; limit: number }) {

@@ -172,11 +172,19 @@ export function createStockService(deps: {
     state.freeBefore.clear();
   }
 
+  /**
+   * A locked level as it is now, after a write that changed its free stock by `freeDelta`: the
+   * transaction's view of it follows (see TrxState), and its events are owed.
+   */
+  function hold(trx: Trx, idaccount: number, row: repo.LevelRow, freeDelta = 0): void {
+    stateOf(trx).levels.set(levelKey(row), row);
+    freeChanged(trx, idaccount, row, freeDelta);
+  }
+
   /** Relative update of a locked level; the transaction's view of it follows (see TrxState). */
   async function writeLevel(trx: Trx, key: repo.LevelKey, d: repo.LevelDeltas): Promise<repo.LevelRow> {
     const row = await repo.adjustLevel(trx, key, d, now());
-    stateOf(trx).levels.set(levelKey(row), row);
-    freeChanged(trx, key.idaccount, row, freeDelta(d));
+    hold(trx, key.idaccount, row, freeDelta(d));
     return row;
   }
 
@@ -274,27 +282,36 @@ export function createStockService(deps: {
     );
   }
 
-  /** Changes the stock of one slot by a relative amount, under the seed's rules; writes the ledger. */
-  async function changeInTrx(
+  /**
+   * Changes the stock of one slot by a relative amount, under the seed's rules, on the locked level
+   * and slots; writes the slot, the level and the ledger each once (repo.writeStockChange). Answers
+   * the ledger row's id (none when nothing changed) and the level's slots as they are now.
+   */
+  async function applyChange(
     trx: Trx,
     idaccount: number,
     input: StockChangeInput,
-  ): Promise<number | undefined> {
+  ): Promise<{ idhistory: number | undefined; slots: repo.LocatedSlotRow[] }> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
     const level = await lockedLevel(trx, key);
-    const slots = await lockSlotsInTrx(trx, key, input.slot === 'implied' ? [] : [input.slot]);
-    // Slot 0 always exists with its level, and an implied location holds stock, so both are found.
+    const slots = await repo.lockLocatedSlots(trx, engine, key);
+    // Slot 0 always exists with its level and an implied location holds stock, so both are found;
+    // a named location may hold no slot of this level yet (the write creates it).
     const slotNo = input.slot === 'implied' ? impliedSlot(slots) : input.slot;
-    const slot = slots.find((s) => s.slot === slotNo)!;
+    const found = slots.find((s) => s.slot === slotNo);
+    const slot = found ?? { slot: slotNo, stock: 0, reserved_picklists: 0 };
     const change = input.setTo !== undefined ? changeForAmount(slot.stock, input.setTo) : input.change;
-    if (change === 0) return undefined;
+    if (change === 0) {
+      // Nothing to book; a location named for the first time still becomes the product's slot.
+      if (!found) await repo.ensureSlot(trx, key, slotNo);
+      return { idhistory: undefined, slots: found ? slots : await repo.lockLocatedSlots(trx, engine, key) };
+    }
     const violation = checkSlotChange(slot, change);
     if (violation)
       throw new DomainError('insufficient_stock', describeViolation(violation, whereName(slotNo)));
     if (level.stock + change > MAX_STOCK)
       throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
-    await repo.adjustSlot(trx, key, slotNo, { stock: change });
-    await writeLevel(trx, key, { stock: change });
+    const at = now();
     const history = {
       idaccount,
       idproduct: input.idproduct,
@@ -310,16 +327,30 @@ export function createStockService(deps: {
       change_type: input.changeType,
       reference_type: input.referenceType ?? null,
       reference_id: input.referenceId ?? null,
-      changed_at: now(),
+      changed_at: at,
     };
-    const idhistory = await repo.insertHistory(trx, history);
+    const idhistory = await repo.writeStockChange(trx, engine, key, { slot: slotNo, isNew: !found }, history, at);
+    // The level is locked and was written only here: what it is now follows without a read.
+    hold(trx, idaccount, { ...level, stock: level.stock + change }, change);
     const { idaccount: _a, ...historyData } = history;
     await events.emit(trx, idaccount, 'products.stock_changed', 'product', input.idproduct, {
       product: await productEventData(trx, idaccount, input.idproduct),
       product_stock_history: { idproduct_stock_history: idhistory, ...historyData },
     });
     await notifyListeners(trx, idaccount, input.idproduct, input.idwarehouse);
-    return idhistory;
+    const after = found
+      ? slots.map((s) => (s.slot === slotNo ? { ...s, stock: s.stock + change } : s))
+      : await repo.lockLocatedSlots(trx, engine, key);
+    return { idhistory, slots: after };
+  }
+
+  /** Changes the stock of one slot by a relative amount (see applyChange); answers the ledger row's id. */
+  async function changeInTrx(
+    trx: Trx,
+    idaccount: number,
+    input: StockChangeInput,
+  ): Promise<number | undefined> {
+    return (await applyChange(trx, idaccount, input)).idhistory;
   }
 
   async function warehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
@@ -362,12 +393,34 @@ export function createStockService(deps: {
     return product;
   }
 
+  /** What the caller asks of a stock change, checked after the product (its errors come first). */
+  function checkChangeRequest(
+    product: { idproduct: number; type: string; active: number },
+    input: { change?: number; amount?: number; reason: string },
+  ): string {
+    if (!STOCKED_TYPES.includes(product.type))
+      throw invalidState(
+        `Product ${product.idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
+      );
+    if (product.active !== 1)
+      throw invalidState(`Product ${product.idproduct} is inactive: activate it before changing its stock`);
+    if ((input.change === undefined) === (input.amount === undefined))
+      throw invalid('Give exactly one of change (to add or remove stock) or amount (to set the stock level)');
+    const reason = input.reason.trim();
+    if (reason === '') throw invalid('reason is required: say why the stock changes');
+    return reason.slice(0, 1000);
+  }
+
   /**
    * POST /products/{id}/stock/{idwarehouse}: adds, removes (change) or sets (amount) the stock of one
-   * slot. Lock order: product (shared), location (shared), then changeInTrx locks level and slots.
-   * `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier read. An
-   * omitted idlocation means the product's single location holding stock in this warehouse, else
-   * no specific location (slot 'implied', also decided under the lock).
+   * slot. The footprint is locked first, in one statement and the global order: product (shared),
+   * the named location (shared), the level; then applyChange locks the level's slots, decides and
+   * writes. `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier
+   * read. An omitted idlocation means the product's single location holding stock in this
+   * warehouse, else no specific location (slot 'implied', also decided under the lock). When the
+   * statement finds nothing (an unknown product, warehouse or location, or the product's first
+   * stock in this warehouse) the change takes the long way, which names what is missing or creates
+   * the level.
    */
   async function changeStock(
     idaccount: number,
@@ -376,28 +429,61 @@ export function createStockService(deps: {
     input: { change?: number; amount?: number; idlocation?: number | null; reason: string },
   ) {
     return withTransaction(handle, async (trx) => {
-      const product = await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
-      if (product.active !== 1)
-        throw invalidState(`Product ${idproduct} is inactive: activate it before changing its stock`);
-      if ((input.change === undefined) === (input.amount === undefined))
+      const key = { idaccount, idproduct, idwarehouse };
+      const target = await repo.lockChangeTarget(trx, engine, key, input.idlocation ?? null);
+      if (!target) return changeStockTheLongWay(trx, key, input);
+      const reason = checkChangeRequest(target, input);
+      if (target.location_idwarehouse !== null && target.location_idwarehouse !== idwarehouse)
         throw invalid(
-          'Give exactly one of change (to add or remove stock) or amount (to set the stock level)',
+          `Location ${input.idlocation} is in warehouse ${target.location_idwarehouse}, not in warehouse ${idwarehouse}`,
         );
-      const reason = input.reason.trim();
-      if (reason === '') throw invalid('reason is required: say why the stock changes');
-      if (input.idlocation !== undefined && input.idlocation !== null)
-        await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
-      await changeInTrx(trx, idaccount, {
+      rememberProduct(trx, target);
+      hold(trx, idaccount, {
         idproduct,
         idwarehouse,
-        slot: input.idlocation === undefined ? 'implied' : locationToSlot(input.idlocation),
-        change: input.change ?? 0,
-        ...(input.amount !== undefined && { setTo: input.amount }),
-        reason: reason.slice(0, 1000),
-        changeType: 'api',
+        stock: target.stock,
+        reserved_picklists: target.reserved_picklists,
+        reserved_backorders: target.reserved_backorders,
+        reserved_allocations: target.reserved_allocations,
       });
-      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+      const { slots } = await applyChange(trx, idaccount, changeInput(key, input, reason));
+      // The answer from the locked rows: the level as the transaction left it, its located slots.
+      return {
+        ...warehouseStock(stateOf(trx).levels.get(levelKey(key))!),
+        locations: slots
+          .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
+          .map((s) => locationView(idwarehouse, { ...s, name: s.name! })),
+      };
     });
+  }
+
+  const changeInput = (
+    key: repo.LevelKey,
+    input: { change?: number; amount?: number; idlocation?: number | null },
+    reason: string,
+  ): StockChangeInput => ({
+    idproduct: key.idproduct,
+    idwarehouse: key.idwarehouse,
+    slot: input.idlocation === undefined ? 'implied' : locationToSlot(input.idlocation),
+    change: input.change ?? 0,
+    ...(input.amount !== undefined && { setTo: input.amount }),
+    reason,
+    changeType: 'api',
+  });
+
+  /** The stock change step by step: product, location, level (created when missing), slots. */
+  async function changeStockTheLongWay(
+    trx: Trx,
+    key: repo.LevelKey,
+    input: { change?: number; amount?: number; idlocation?: number | null; reason: string },
+  ) {
+    const { idaccount, idproduct, idwarehouse } = key;
+    const product = await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
+    const reason = checkChangeRequest(product, input);
+    if (input.idlocation !== undefined && input.idlocation !== null)
+      await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
+    await applyChange(trx, idaccount, changeInput(key, input, reason));
+    return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
   }
 
   const reservations = createStockReservations({
