@@ -167,6 +167,13 @@ describe('module layering', () => {
     assert.deepEqual(checkLayering(files), []);
   });
 
+  test('when services.ts is read, then no service is wired after it was created', () => {
+    const root = readFileSync(path.join(import.meta.dirname, '..', 'src', 'services.ts'), 'utf8');
+    // A late-bound setter (catalog.useStockReader(...), purchasing.onExpectedChange(...)) is how
+    // circles between modules were closed before ADR 0017.
+    assert.deepEqual(root.match(/\b\w+\.(use|on)[A-Z]\w*\(/g) ?? [], []);
+  });
+
   test('when a module imports one above it, then the check names the import', () => {
     const problems = checkLayering(
       new Map([['modules/stock/stock.service.ts', ['../orders/orders.service.ts', './stock.repository.ts']]]),

@@ -668,7 +668,7 @@ export function createOrdersService(deps: {
      */
     closePicklist: (idaccount: number, idpicklist: number) => endPicklist(idaccount, idpicklist, 'close'),
     cancelPicklist: (idaccount: number, idpicklist: number) => endPicklist(idaccount, idpicklist, 'cancel'),
-    /** Late wiring for the backorder lifecycle (backorders.lifecycle.ts): order rows and lines. */
+    /** What the backorder lifecycle (backorders.lifecycle.ts, above orders) uses: order rows and lines. */
     backorderHooks: {
       lockOrderInTrx,
       findOrder: (db: Db, idaccount: number, idorder: number) => repo.findOrder(db, idaccount, idorder),
