@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { beforeCommit, withTransaction, type Trx } from '../../db/transaction.ts';
 import { isOpenBackorderStatus } from '../../domain/backorder-assignment.ts';
 import {
   compositionDateAvailable,
@@ -7,19 +7,12 @@ import {
   refreshEstimate,
   type ExpectedNow,
 } from '../../domain/backorder-lifecycle.ts';
-import { expectedAvailability, type SupplyLine } from '../../domain/expected-dates.ts';
+import { expectedAvailability } from '../../domain/expected-dates.ts';
 import { formatDate, formatDateTime, type Clock } from '../../domain/time.ts';
 import type { EventsService } from '../events/events.service.ts';
 import type { StockService } from '../stock/stock.service.ts';
+import { supplyOf } from '../purchasing/purchasing.reads.ts';
 import * as repo from './backorders.repository.ts';
-
-/** Open quantities of purchased purchase order lines for one (product, warehouse); answered by purchasing. */
-export type SupplyOf = (
-  db: Db,
-  idaccount: number,
-  idproduct: number,
-  idwarehouse: number,
-) => Promise<SupplyLine[]>;
 
 interface QueueKey {
   idaccount: number;
@@ -52,7 +45,6 @@ export function createExpectations(deps: {
 }) {
   const { handle, clock, events, stock, transitDays, view } = deps;
   const engine = handle.engine;
-  let supplyOf: SupplyOf = async () => [];
   /** What each transaction marked: queues, and composition parents whose parts' stock changed. */
   const marked = new WeakMap<Trx, { queues: Map<string, QueueKey>; parents: Map<number, number[]> }>();
   const markedOf = (trx: Trx) => {
@@ -189,11 +181,6 @@ export function createExpectations(deps: {
   }
 
   return {
-    /** Late wiring: purchasing answers what purchased orders still bring. */
-    useSupply: (fn: SupplyOf): void => {
-      supplyOf = fn;
-    },
-
     /**
      * Marks the queue of (product, warehouse) as changed in this transaction: its estimates are
      * refreshed once, just before the commit. Cheap; call it for every change that can move dates.

@@ -9,6 +9,10 @@ import type { SlotLevel } from '../../domain/stock.ts';
 
 /** All SQL of stock levels, location stock, picklist reservations at locations and the ledger. */
 
+/** Slot 0 of location_stock is "no specific location" (idlocation null in the API): ADR 0003. */
+export const slotToLocation = (slot: number): number | null => (slot === 0 ? null : slot);
+export const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
+
 export interface LevelKey {
   idaccount: number;
   idproduct: number;
