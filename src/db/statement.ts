@@ -29,6 +29,11 @@ export function statementPerEngine(sqlite: string, postgres: string): Statement 
 }
 
 /** Runs a statement in db (a transaction or the pool) and answers its rows. */
-export async function run<R>(db: Db, engine: Engine, s: Statement, parameters: readonly unknown[]): Promise<R[]> {
+export async function run<R>(
+  db: Db,
+  engine: Engine,
+  s: Statement,
+  parameters: readonly unknown[],
+): Promise<R[]> {
   return (await db.executeQuery<R>(CompiledQuery.raw(s[engine], parameters as unknown[]))).rows;
 }

@@ -55,7 +55,9 @@ export function eventStatements(engine: Engine, fanOut: FanOutSql | undefined): 
     fansOut: fanOut !== undefined,
     insert: SQLITE_INSERT,
     ...(fanOut && {
-      fanOut: fanOut('(select idaccount, idevent, event, ? as now from events where idevent between ? and ?)'),
+      fanOut: fanOut(
+        '(select idaccount, idevent, event, ? as now from events where idevent between ? and ?)',
+      ),
     }),
   };
 }

@@ -329,7 +329,14 @@ export function createStockService(deps: {
       reference_id: input.referenceId ?? null,
       changed_at: at,
     };
-    const idhistory = await repo.writeStockChange(trx, engine, key, { slot: slotNo, isNew: !found }, history, at);
+    const idhistory = await repo.writeStockChange(
+      trx,
+      engine,
+      key,
+      { slot: slotNo, isNew: !found },
+      history,
+      at,
+    );
     // The level is locked and was written only here: what it is now follows without a read.
     hold(trx, idaccount, { ...level, stock: level.stock + change }, change);
     const { idaccount: _a, ...historyData } = history;
