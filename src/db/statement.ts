@@ -19,13 +19,22 @@ function numbered(text: string): string {
   return text.replace(/\?/g, () => `$${++n}`);
 }
 
+/** The PostgreSQL texts of these statements, with the name each is prepared under (see connection.ts). */
+export const preparedNames = new Map<string, string>();
+
+/** Registers a PostgreSQL text as a statement prepared once per connection (a constant text). */
+export function prepared(postgres: string): string {
+  if (!preparedNames.has(postgres)) preparedNames.set(postgres, `stockroom_${preparedNames.size + 1}`);
+  return postgres;
+}
+
 export function statement(text: string, postgresOnly = ''): Statement {
-  return { sqlite: text, postgres: numbered(postgresOnly ? `${text} ${postgresOnly}` : text) };
+  return { sqlite: text, postgres: prepared(numbered(postgresOnly ? `${text} ${postgresOnly}` : text)) };
 }
 
 /** A statement whose text differs by engine (e.g. rows as one JSON parameter: json_each or jsonb_to_recordset). */
 export function statementPerEngine(sqlite: string, postgres: string): Statement {
-  return { sqlite, postgres: numbered(postgres) };
+  return { sqlite, postgres: prepared(numbered(postgres)) };
 }
 
 /** Runs a statement in db (a transaction or the pool) and answers its rows. */

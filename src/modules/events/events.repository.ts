@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { prepared } from '../../db/statement.ts';
 import type { Engine } from '../../db/engine.ts';
 import type { Db } from '../../db/transaction.ts';
 
@@ -44,11 +45,13 @@ export function eventStatements(engine: Engine, fanOut: FanOutSql | undefined): 
     return {
       engine,
       fansOut: fanOut !== undefined,
-      insert: fanOut
-        ? `with e as (${PG_INSERT}),
+      insert: prepared(
+        fanOut
+          ? `with e as (${PG_INSERT}),
             d as (${fanOut('(select idaccount, idevent, event, $2::text as now from e)')})
           select count(*) as n from e`
-        : PG_INSERT,
+          : PG_INSERT,
+      ),
     };
   return {
     engine,
