@@ -1,3 +1,4 @@
+import type { Engine } from '../../db/engine.ts';
 import type { Db } from '../../db/transaction.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import { warehouseStock, type WarehouseStock } from '../../domain/stock.ts';
@@ -117,11 +118,12 @@ export const locationHoldsStock = (db: Db, idaccount: number, idlocation: number
  */
 export async function readWarehouseDetail(
   db: Db,
+  engine: Engine,
   idaccount: number,
   idproduct: number,
   idwarehouse: number,
 ): Promise<WarehouseDetail> {
-  const rows = await repo.warehouseDetailRows(db, { idaccount, idproduct, idwarehouse });
+  const rows = await repo.warehouseDetailRows(db, engine, { idaccount, idproduct, idwarehouse });
   const first = rows[0]!;
   if (first.product_found === null) throw notFound('Product', idproduct);
   if (first.warehouse_found === null) throw notFound('Warehouse', idwarehouse);

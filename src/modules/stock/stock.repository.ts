@@ -427,36 +427,49 @@ export async function levelOf(db: Db, key: LevelKey): Promise<LevelRow | undefin
  * whether the product and the warehouse exist, the level, and its slots at locations in this
  * warehouse with their names. Always at least one row; the slot columns are null without slots.
  */
-export async function warehouseDetailRows(db: Db, key: LevelKey) {
-  const { idaccount, idproduct, idwarehouse } = key;
-  const result = await sql<{
-    product_found: number | null;
-    warehouse_found: number | null;
-    stock: number | null;
-    reserved_picklists: number | null;
-    reserved_backorders: number | null;
-    reserved_allocations: number | null;
-    slot: number | null;
-    slot_stock: number | null;
-    slot_reserved_picklists: number | null;
-    name: string | null;
-    is_bulk_location: number | null;
-  }>`select p.idproduct as product_found, w.idwarehouse as warehouse_found,
+export interface WarehouseDetailRow {
+  product_found: number | null;
+  warehouse_found: number | null;
+  stock: number | null;
+  reserved_picklists: number | null;
+  reserved_backorders: number | null;
+  reserved_allocations: number | null;
+  slot: number | null;
+  slot_stock: number | null;
+  slot_reserved_picklists: number | null;
+  name: string | null;
+  is_bulk_location: number | null;
+}
+
+const warehouseDetail = statement(
+  `select p.idproduct as product_found, w.idwarehouse as warehouse_found,
       l.stock, l.reserved_picklists, l.reserved_backorders, l.reserved_allocations,
       s.slot, s.stock as slot_stock, s.reserved_picklists as slot_reserved_picklists,
       loc.name, loc.is_bulk_location
     from (select 1 as one) as one
-    left join products p on p.idaccount = ${idaccount} and p.idproduct = ${idproduct}
-    left join warehouses w on w.idaccount = ${idaccount} and w.idwarehouse = ${idwarehouse}
-    left join stock_levels l
-      on l.idaccount = ${idaccount} and l.idproduct = ${idproduct} and l.idwarehouse = ${idwarehouse}
+    left join products p on p.idaccount = ? and p.idproduct = ?
+    left join warehouses w on w.idaccount = ? and w.idwarehouse = ?
+    left join stock_levels l on l.idaccount = ? and l.idproduct = ? and l.idwarehouse = ?
     left join location_stock s
       on s.idaccount = l.idaccount and s.idproduct = l.idproduct and s.idwarehouse = l.idwarehouse
       and s.slot <> 0
     left join locations loc
-      on loc.idaccount = s.idaccount and loc.idlocation = s.slot and loc.idwarehouse = ${idwarehouse}
-    order by s.slot`.execute(db);
-  return result.rows;
+      on loc.idaccount = s.idaccount and loc.idlocation = s.slot and loc.idwarehouse = ?
+    order by s.slot`,
+);
+
+export async function warehouseDetailRows(db: Db, engine: Engine, key: LevelKey) {
+  const { idaccount, idproduct, idwarehouse } = key;
+  return run<WarehouseDetailRow>(db, engine, warehouseDetail, [
+    idaccount,
+    idproduct,
+    idaccount,
+    idwarehouse,
+    idaccount,
+    idproduct,
+    idwarehouse,
+    idwarehouse,
+  ]);
 }
 
 export async function slotsOf(db: Db, key: LevelKey): Promise<SlotLevel[]> {

@@ -532,7 +532,7 @@ export function createStockService(deps: {
     stockOfProducts: reads.stockOfProducts,
     warehouseDetail,
     readWarehouseDetail: (idaccount: number, idproduct: number, idwarehouse: number) =>
-      reads.readWarehouseDetail(handle.db, idaccount, idproduct, idwarehouse),
+      reads.readWarehouseDetail(handle.db, engine, idaccount, idproduct, idwarehouse),
     changeStock,
     moveStock: moves.moveStock,
     warehouseProducts: reads.warehouseProducts,
