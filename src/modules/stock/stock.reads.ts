@@ -174,18 +174,7 @@ export async function warehouseProducts(
  * GET /stockhistory. sincedate/untildate take "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]"; a bare
  * untildate includes that whole day.
  */
-export async function history(
-  db: Db,
-  idaccount: number,
-  f: {
-    idproduct?: number | undefined;
-    idwarehouse?: number | undefined;
-    sincedate?: string | undefined;
-    untildate?: string | undefined;
-    offset: number;
-    limit: number;
-  },
-) {
+export async function history(db: Db, idaccount: number, f: repo.HistoryFilter) {
   const moment = (name: string, value: string | undefined, endOfDay: boolean) => {
     if (value === undefined) return undefined;
     const normal = normaliseDateTime(value.trim());
