@@ -59,7 +59,7 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
     transactionStats.transactions++;
     try {
       return await handle.db.transaction().execute(async (trx) => {
-        deferred.set(trx, { work: new Map(), last: new Map() });
+        deferred.set(trx, { work: new Map(), last: new Map(), state: new Map() });
         // The request's Idempotency-Key is claimed and recorded in this transaction (ADR 0013).
         const result = await inRequestScope(trx, fn);
         await runDeferred(trx);
@@ -87,12 +87,43 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
   }
 }
 
-/** Work deferred to the end of a transaction, by key (see beforeCommit); `last` runs after the rest. */
-interface Deferred {
+/**
+ * The unit of work of one transaction opened by withTransaction: what its use case keeps until the
+ * commit (the rows it has locked as they are now, the events it owes, the queues it marked: each
+ * module's slot, see unitState) and the work deferred to just before the commit (beforeCommit;
+ * `last` runs after the rest). Keyed by the transaction object: a retried transaction is a new
+ * object and starts empty; nothing outlives the transaction.
+ */
+interface UnitOfWork {
   work: Map<string, (trx: Trx) => Promise<void>>;
   last: Map<string, (trx: Trx) => Promise<void>>;
+  state: Map<UnitSlot<unknown>, unknown>;
 }
-const deferred = new WeakMap<Trx, Deferred>();
+const deferred = new WeakMap<Trx, UnitOfWork>();
+
+/** A module's place in every unit of work (one per module, made once with unitSlot). */
+export interface UnitSlot<T> {
+  readonly name: string;
+  readonly init: () => T;
+}
+
+export const unitSlot = <T>(name: string, init: () => T): UnitSlot<T> => ({ name, init });
+
+/**
+ * A module's state in the transaction's unit of work, made on first use. Only for transactions
+ * opened by withTransaction: on the pool, state would outlive the commit and go stale.
+ */
+export function unitState<T>(trx: Trx, slot: UnitSlot<T>): T {
+  const unit = deferred.get(trx);
+  if (!unit) throw new Error(`${slot.name}: needs a transaction opened by withTransaction`);
+  if (!unit.state.has(slot)) unit.state.set(slot, slot.init());
+  return unit.state.get(slot) as T;
+}
+
+/** The module's state if this db is a transaction that has made it, else undefined (for reads). */
+export function unitStateIfAny<T>(db: Db, slot: UnitSlot<T>): T | undefined {
+  return deferred.get(db as Trx)?.state.get(slot) as T | undefined;
+}
 
 /**
  * Runs `fn` once at the end of the transaction, after the use case and before the commit, inside

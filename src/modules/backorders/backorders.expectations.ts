@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { beforeCommit, withTransaction, type Trx } from '../../db/transaction.ts';
+import { beforeCommit, unitSlot, unitState, withTransaction, type Trx } from '../../db/transaction.ts';
 import { isOpenBackorderStatus } from '../../domain/backorder-assignment.ts';
 import {
   compositionDateAvailable,
@@ -23,6 +23,12 @@ interface QueueKey {
 const NOT_COVERED: ExpectedNow = { date_available: null, idpurchaseorder: null };
 const isUnshipped = (status: string) => isOpenBackorderStatus(status) || status === 'processed';
 
+/** What a transaction marked: queues, and composition parents whose parts' stock changed. */
+const MARKED = unitSlot('backorder-estimates', () => ({
+  queues: new Map<string, QueueKey>(),
+  parents: new Map<number, number[]>(),
+}));
+
 /**
  * Stored estimates that follow purchase orders at once, and delays noticed when they will be missed
  * (docs/adr/0010-backorder-lifecycle.md).
@@ -45,13 +51,9 @@ export function createExpectations(deps: {
 }) {
   const { handle, clock, events, stock, transitDays, view } = deps;
   const engine = handle.engine;
-  /** What each transaction marked: queues, and composition parents whose parts' stock changed. */
-  const marked = new WeakMap<Trx, { queues: Map<string, QueueKey>; parents: Map<number, number[]> }>();
   const markedOf = (trx: Trx) => {
-    let m = marked.get(trx);
-    if (!m) marked.set(trx, (m = { queues: new Map(), parents: new Map() }));
     beforeCommit(trx, 'backorder-estimates', flush);
-    return m;
+    return unitState(trx, MARKED);
   };
 
   /**
@@ -164,9 +166,10 @@ export function createExpectations(deps: {
 
   /** Refreshes the marked queues of a transaction, levels locked in the global order first. */
   async function flush(trx: Trx): Promise<void> {
-    const m = marked.get(trx);
-    marked.delete(trx);
-    if (!m) return;
+    const marked = unitState(trx, MARKED);
+    const m = { queues: new Map(marked.queues), parents: new Map(marked.parents) };
+    marked.queues.clear();
+    marked.parents.clear();
     const keys = [...m.queues.values()].sort(
       (a, b) => a.idaccount - b.idaccount || a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse,
     );

@@ -1,5 +1,5 @@
 import type { Engine } from '../../db/engine.ts';
-import { beforeCommit, defersWork, type Db, type Trx } from '../../db/transaction.ts';
+import { beforeCommit, defersWork, unitSlot, unitState, type Db, type Trx } from '../../db/transaction.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
 import * as repo from './events.repository.ts';
 
@@ -12,6 +12,9 @@ export type ResourceType = 'product' | 'order' | 'picklist' | 'backorder' | 'pur
  */
 export type EventFanOut = repo.FanOutSql;
 
+/** The events a transaction has emitted and not yet written, in emission order. */
+const OUTBOX = unitSlot<repo.NewEvent[]>('events', () => []);
+
 /**
  * The outbox. Every event is written in the transaction of the change that caused it, so an event
  * exists exactly when its change committed: none lost, none invented. A transaction's events are
@@ -20,11 +23,10 @@ export type EventFanOut = repo.FanOutSql;
  */
 export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
   let statements = repo.eventStatements(engine, undefined);
-  const pending = new WeakMap<Trx, repo.NewEvent[]>();
 
   async function flush(trx: Trx): Promise<void> {
-    const events = pending.get(trx) ?? [];
-    pending.delete(trx);
+    const queued = unitState(trx, OUTBOX);
+    const events = queued.splice(0, queued.length);
     await repo.insertEvents(trx, statements, events, formatDateTime(clock()));
   }
 
@@ -52,13 +54,9 @@ export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
         created_at: formatDateTime(clock()),
       };
       if (!defersWork(trx)) return repo.insertEvents(trx, statements, [row], row.created_at);
-      const queued = pending.get(trx);
-      if (queued) {
-        queued.push(row);
-        return;
-      }
-      pending.set(trx, [row]);
-      beforeCommit(trx, 'events', flush, { last: true });
+      const queued = unitState(trx, OUTBOX);
+      queued.push(row);
+      if (queued.length === 1) beforeCommit(trx, 'events', flush, { last: true });
     },
 
     async list(db: Db, idaccount: number, filter: { sinceid?: number; event?: string; limit: number }) {

@@ -1,5 +1,13 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import {
+  beforeCommit,
+  unitSlot,
+  unitState,
+  unitStateIfAny,
+  withTransaction,
+  type Db,
+  type Trx,
+} from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState } from '../../domain/errors.ts';
 import {
   changeForAmount,
@@ -81,7 +89,7 @@ interface ProductRef {
  * - freeBefore: the free stock of each level before this transaction first changed it, and
  *   bookedOut: the levels picklists booked stock out of. Their events (free_stock_changed,
  *   stock_changed of picklists) go out once per level just before the commit: see flushEvents.
- * Keyed by the transaction object: a retried transaction is a new object that starts empty.
+ * It lives in the transaction's unit of work (src/db/transaction.ts): a retried transaction starts empty.
  * Entries are never mutated, only replaced, so rows handed out earlier stay as they were then.
  */
 interface TrxState {
@@ -91,6 +99,14 @@ interface TrxState {
   bookedOut: Set<string>;
   idaccount?: number;
 }
+
+/** The stock service's place in each transaction's unit of work. */
+const STOCK_STATE = unitSlot<TrxState>('stock', () => ({
+  levels: new Map(),
+  products: new Map(),
+  freeBefore: new Map(),
+  bookedOut: new Set(),
+}));
 
 const freeOf = (l: repo.LevelRow) =>
   l.stock - l.reserved_picklists - l.reserved_backorders - l.reserved_allocations;
@@ -108,18 +124,7 @@ export function createStockService(deps: {
   const listeners: StockListener[] = [];
   const now = () => formatDateTime(clock());
 
-  const trxStates = new WeakMap<Trx, TrxState>();
-  function stateOf(trx: Trx): TrxState {
-    // A pool handle would keep its state forever, stale after the first commit.
-    if (!trx.isTransaction) throw new Error('stock: ...InTrx functions need a transaction');
-    let state = trxStates.get(trx);
-    if (!state)
-      trxStates.set(
-        trx,
-        (state = { levels: new Map(), products: new Map(), freeBefore: new Map(), bookedOut: new Set() }),
-      );
-    return state;
-  }
+  const stateOf = (trx: Trx): TrxState => unitState(trx, STOCK_STATE);
 
   /**
    * A level's free stock changed by `delta` (the row is after the change): the first change of the
@@ -364,7 +369,7 @@ export function createStockService(deps: {
     const key = { idaccount, idproduct, idwarehouse };
     // A level this transaction holds is known (TrxState); otherwise read it.
     const level =
-      trxStates.get(db as Trx)?.levels.get(levelKey(key)) ??
+      unitStateIfAny(db, STOCK_STATE)?.levels.get(levelKey(key)) ??
       (await repo.levelOf(db, key)) ??
       emptyLevel(idproduct, idwarehouse);
     const locations = (await repo.slotsWithLocations(db, undefined, idaccount, [key]))
