@@ -652,8 +652,8 @@ const TARGET_COLUMNS = `p.idproduct, p.productcode, p.name, p.type, p.active,
 const TARGET_LEVEL = `join warehouses w on w.idaccount = p.idaccount and w.idwarehouse = ?
   join stock_levels l on l.idaccount = p.idaccount and l.idproduct = p.idproduct and l.idwarehouse = w.idwarehouse
   where p.idaccount = ? and p.idproduct = ?`;
-// The location is joined before the level: row locks are taken in the order of the FROM list, and
-// the global order is product, location, level (ADR 0012).
+// Each row's locks are taken in the order the locking clauses name the tables (product, location,
+// level: the global order of ADR 0012); the FROM list follows it too.
 const targetAt = statement(
   `select ${TARGET_COLUMNS}, nl.idwarehouse as location_idwarehouse, nl.name as location_name,
      nl.is_bulk_location as location_is_bulk
