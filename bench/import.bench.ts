@@ -5,18 +5,18 @@
  * SQLite for the first import.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createServices } from '../src/services.ts';
-import type { BenchEngine } from './run.ts';
+import { tempDatabase, type BenchEngine } from './lib.ts';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 
 export async function run(engine: BenchEngine): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockroom-bench-import-'));
-  const handle = connect({ databaseUrl: engine.url, dataDir: dir });
+  // A throwaway schema like the other benchmarks: tables left in the database's own schema would be
+  // found by the next benchmark's migrator (it looks for its tables in every schema) and break it.
+  const tmp = await tempDatabase(engine);
+  const handle = tmp.connect();
   try {
     await migrateToLatest(handle);
     const services = createServices({
@@ -24,7 +24,7 @@ export async function run(engine: BenchEngine): Promise<void> {
       config: { transitDays: 2, webhookAllowedHosts: [], smtpUrl: undefined, smtpFrom: 'bench@localhost' },
     });
     const { idaccount } = await services.accounts.createAccount(`bench-import-${Date.now()}`);
-    const file = path.join(dir, 'products.csv');
+    const file = path.join(tmp.dataDir, 'products.csv');
     const out = fs.createWriteStream(file);
     out.write('productcode,name,price,productcode_supplier,type,active,barcode,weight,description\n');
     for (let i = 1; i <= ROWS; i++)
@@ -58,6 +58,6 @@ export async function run(engine: BenchEngine): Promise<void> {
     );
   } finally {
     await handle.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await tmp.drop();
   }
 }

@@ -14,6 +14,8 @@ export interface Config {
   apiKey: string | undefined;
   rateLimitPerMinute: number;
   pgPoolSize: number;
+  /** PostgreSQL: hot statements prepared once per connection (off behind PgBouncer < 1.21). */
+  pgPreparedStatements: boolean;
   logLevel: string;
   /** Days added to the estimated ship date to estimate delivery. */
   transitDays: number;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: apiKey(env.STOCKROOM_API_KEY),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 500, 1),
     pgPoolSize: int(env, 'PG_POOL_SIZE', 10, 1),
+    pgPreparedStatements: bool(env, 'PG_PREPARED_STATEMENTS', true),
     logLevel: env.LOG_LEVEL || 'info',
     transitDays: int(env, 'TRANSIT_DAYS', 2),
     runWorkerInServer: bool(env, 'WEBHOOK_WORKER_IN_SERVER', true),

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from './db/connection.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createBackorderLifecycle } from './modules/backorders/backorders.lifecycle.ts';
-import { createBackordersService, openQueue } from './modules/backorders/backorders.service.ts';
+import { createBackordersService } from './modules/backorders/backorders.service.ts';
 import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createOrdersService } from './modules/orders/orders.service.ts';
@@ -22,7 +22,10 @@ export interface ServiceDeps {
   clock?: Clock;
 }
 
-/** The composition root: every module's service, wired once. */
+/**
+ * The composition root: every module's service, created bottom-up in the layer order of
+ * docs/adr/0017-module-layering.md. Each gets the services below it; nothing is wired afterwards.
+ */
 export function createServices(deps: ServiceDeps) {
   const { handle, config } = deps;
   const clock = deps.clock ?? systemClock;
@@ -30,7 +33,6 @@ export function createServices(deps: ServiceDeps) {
   const events = createEventsService(clock, handle.engine);
   const catalog = createCatalogService(handle, clock, events);
   const stock = createStockService({ handle, clock, events, catalog });
-  catalog.useStockReader(stock.stockReader);
   const backorders = createBackordersService({
     handle,
     clock,
@@ -40,38 +42,8 @@ export function createServices(deps: ServiceDeps) {
   });
   const picklists = createPicklistsService({ handle, clock, events, stock, catalog, backorders });
   const orders = createOrdersService({ handle, clock, events, stock, catalog, backorders, picklists });
-  picklists.useOrderHooks(orders.picklistHooks);
-  // After every change of stock or picklist reservations of a (product, warehouse), in the same
-  // transaction, its free stock goes to the waiting backorders of that product and warehouse only.
-  stock.onStockChange((trx, idaccount, idproduct, idwarehouse) =>
-    backorders.assignInTrx(trx, idaccount, idproduct, idwarehouse),
-  );
-  const purchasing = createPurchasingService({
-    handle,
-    clock,
-    events,
-    catalog,
-    openQueue,
-    // Late-bound: receipts are created after purchasing.
-    lineHasReceipts: (db, idaccount, idline) => receipts.lineHasReceipts(db, idaccount, idline),
-    // Levels before purchase orders (the global lock order): their queues' estimates are refreshed.
-    lockLevels: async (trx, idaccount, keys) => {
-      await stock.lockLevelsInTrx(trx, idaccount, keys);
-    },
-  });
+  const purchasing = createPurchasingService({ handle, clock, events, catalog, stock, backorders });
   const receipts = createReceiptsService({ handle, clock, events, catalog, stock, purchasing });
-  // date_available / is_purchased of backorders: open purchase order quantities consumed in queue order.
-  backorders.useExpectedAvailability((db, idaccount, idproduct, idwarehouse) =>
-    purchasing.expectedAvailability(db, idaccount, idproduct, idwarehouse),
-  );
-  // Stored estimates follow purchase orders at once: every change of what they expect marks the
-  // queue, refreshed before the commit (backorders.expectations.ts).
-  backorders.useSupply((db, idaccount, idproduct, idwarehouse) =>
-    purchasing.supplyOf(db, idaccount, idproduct, idwarehouse),
-  );
-  purchasing.onExpectedChange(async (trx, idaccount, idproduct, idwarehouse) =>
-    backorders.expectationsChangedInTrx(trx, idaccount, idproduct, idwarehouse),
-  );
   const webhooks = createWebhooksService({
     handle,
     clock,
@@ -93,7 +65,6 @@ export function createServices(deps: ServiceDeps) {
     picklists,
     orders: orders.backorderHooks,
     notifications,
-    purchaseOrderExists: purchasing.exists,
     transitDays: config.transitDays,
   });
   const jobs = createJobsService(handle, clock);

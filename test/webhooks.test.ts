@@ -28,16 +28,21 @@ describeEngines(
 
     /** Events as other modules write them: inside a transaction, through the outbox. */
     async function emit(c: Client, n: number, event = 'orders.created', firstId = 1): Promise<number[]> {
-      return withTransaction(t().handle, async (trx) => {
-        const ids: number[] = [];
+      await withTransaction(t().handle, async (trx) => {
         for (let i = 0; i < n; i++) {
           const id = firstId + i;
-          ids.push(
-            await t().services.events.emit(trx, c.idaccount, event, 'order', id, { idorder: id, n: i }),
-          );
+          await t().services.events.emit(trx, c.idaccount, event, 'order', id, { idorder: id, n: i });
         }
-        return ids;
       });
+      // The ids the outbox gave them (written at commit): the account's newest n, in order.
+      const rows = await t()
+        .handle.db.selectFrom('events')
+        .select('idevent')
+        .where('idaccount', '=', c.idaccount)
+        .orderBy('idevent', 'desc')
+        .limit(n)
+        .execute();
+      return rows.map((r) => r.idevent).reverse();
     }
 
     const worker = (c: Client, options: WebhookWorkerOptions = {}): WebhookWorker =>

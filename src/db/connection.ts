@@ -8,9 +8,12 @@ import {
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
+  type PostgresPool,
+  type PostgresPoolClient,
 } from 'kysely';
 import pg from 'pg';
 import type { Engine } from './engine.ts';
+import { preparedNames } from './statement.ts';
 import type { Database } from './schema.ts';
 
 export interface DatabaseHandle {
@@ -24,6 +27,13 @@ export interface ConnectOptions {
   dataDir: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   pgPoolSize?: number;
+  /**
+   * PostgreSQL: the hot statements (src/db/statement.ts) are prepared once per connection and run
+   * by name, which spares their parse and plan on every run (about a third more stock changes per
+   * second, measured). Off behind a transaction pooler that does not keep prepared statements
+   * (PgBouncer before 1.21, or without max_prepared_statements).
+   */
+  pgPreparedStatements?: boolean;
 }
 
 /**
@@ -94,6 +104,27 @@ const pgTypes = {
   },
 };
 
+/**
+ * The pool as Kysely sees it, with the hot statements (src/db/statement.ts: constant texts) run as
+ * named prepared statements: pg parses each once per connection and reuses it by name. Every other
+ * query goes as before (an unnamed statement).
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      // A cursor (Kysely's streaming) passes through as it is.
+      const query = (textOrCursor: string | object, values: readonly unknown[] = []) => {
+        if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
+        const name = preparedNames.get(textOrCursor);
+        return client.query({ ...(name !== undefined && { name }), text: textOrCursor, values: [...values] });
+      };
+      return { query: query as unknown as PostgresPoolClient['query'], release: () => client.release() };
+    },
+    end: () => pool.end(),
+  };
+}
+
 const pools = new WeakMap<DatabaseHandle, pg.Pool>();
 
 /** The pg pool behind a PostgreSQL handle (read by metrics: totalCount, idleCount, waitingCount); undefined on SQLite. */
@@ -109,7 +140,8 @@ export function connect(options: ConnectOptions): DatabaseHandle {
       max: options.pgPoolSize ?? 10,
       types: pgTypes,
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kyselyPool = (options.pgPreparedStatements ?? true) ? preparingPool(pool) : pool;
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
     const handle: DatabaseHandle = { db, engine: 'postgres', close: () => db.destroy() };
     pools.set(handle, pool);
     return handle;

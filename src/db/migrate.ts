@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './connection.ts';
 import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
@@ -27,7 +27,19 @@ function migrations(engine: Engine): Record<string, Migration> {
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.engine) };
   // Migrations of different areas may be added side by side; their names need not sort by date.
-  const migrator = new Migrator({ ...migratorDatabase(handle), provider, allowUnorderedMigrations: true });
+  // Kysely looks for its own tables in every schema; on PostgreSQL they are named in the schema the
+  // connection works in (its search_path), or tables left in another schema (public) would be taken
+  // for this one's.
+  const schema =
+    handle.engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(handle.db)).rows[0]!.schema
+      : undefined;
+  const migrator = new Migrator({
+    ...migratorDatabase(handle),
+    provider,
+    allowUnorderedMigrations: true,
+    ...(schema !== undefined && { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -59,7 +59,7 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
     transactionStats.transactions++;
     try {
       return await handle.db.transaction().execute(async (trx) => {
-        deferred.set(trx, new Map());
+        deferred.set(trx, { work: new Map(), last: new Map(), state: new Map() });
         // The request's Idempotency-Key is claimed and recorded in this transaction (ADR 0013).
         const result = await inRequestScope(trx, fn);
         await runDeferred(trx);
@@ -87,30 +87,81 @@ export async function withTransaction<T>(handle: DatabaseHandle, fn: (trx: Trx) 
   }
 }
 
-/** Work deferred to the end of a transaction, by key (see beforeCommit). */
-const deferred = new WeakMap<Trx, Map<string, (trx: Trx) => Promise<void>>>();
+/**
+ * The unit of work of one transaction opened by withTransaction: what its use case keeps until the
+ * commit (the rows it has locked as they are now, the events it owes, the queues it marked: each
+ * module's slot, see unitState) and the work deferred to just before the commit (beforeCommit;
+ * `last` runs after the rest). Keyed by the transaction object: a retried transaction is a new
+ * object and starts empty; nothing outlives the transaction.
+ */
+interface UnitOfWork {
+  work: Map<string, (trx: Trx) => Promise<void>>;
+  last: Map<string, (trx: Trx) => Promise<void>>;
+  state: Map<UnitSlot<unknown>, unknown>;
+}
+const deferred = new WeakMap<Trx, UnitOfWork>();
+
+/** A module's place in every unit of work (one per module, made once with unitSlot). */
+export interface UnitSlot<T> {
+  readonly name: string;
+  readonly init: () => T;
+}
+
+export const unitSlot = <T>(name: string, init: () => T): UnitSlot<T> => ({ name, init });
+
+/**
+ * A module's state in the transaction's unit of work, made on first use. Only for transactions
+ * opened by withTransaction: on the pool, state would outlive the commit and go stale.
+ */
+export function unitState<T>(trx: Trx, slot: UnitSlot<T>): T {
+  const unit = deferred.get(trx);
+  if (!unit) throw new Error(`${slot.name}: needs a transaction opened by withTransaction`);
+  if (!unit.state.has(slot)) unit.state.set(slot, slot.init());
+  return unit.state.get(slot) as T;
+}
+
+/** The module's state if this db is a transaction that has made it, else undefined (for reads). */
+export function unitStateIfAny<T>(db: Db, slot: UnitSlot<T>): T | undefined {
+  return deferred.get(db as Trx)?.state.get(slot) as T | undefined;
+}
 
 /**
  * Runs `fn` once at the end of the transaction, after the use case and before the commit, inside
  * the transaction: for work that must see everything the use case changed, however many times it
  * asked for it (e.g. refreshing the estimates of a backorder queue the use case touched in several
  * steps). A key already waiting keeps its first fn; work deferred while deferred work runs (even
- * under a key that ran already) runs too. Only for transactions opened by withTransaction.
+ * under a key that ran already) runs too. `last`: after all other deferred work (the events outbox
+ * writes what everything else emitted in one statement). Only for transactions opened by
+ * withTransaction.
  *
  * @example
  * beforeCommit(trx, `estimates:${idproduct}:${idwarehouse}`, (trx) => refresh(trx, idproduct, idwarehouse));
  */
-export function beforeCommit(trx: Trx, key: string, fn: (trx: Trx) => Promise<void>): void {
-  const work = deferred.get(trx);
-  if (!work) throw new Error('beforeCommit needs a transaction opened by withTransaction');
+export function beforeCommit(
+  trx: Trx,
+  key: string,
+  fn: (trx: Trx) => Promise<void>,
+  options: { last?: boolean } = {},
+): void {
+  const d = deferred.get(trx);
+  if (!d) throw new Error('beforeCommit needs a transaction opened by withTransaction');
+  const work = options.last ? d.last : d.work;
   if (!work.has(key)) work.set(key, fn);
 }
 
+/** Whether trx was opened by withTransaction (so beforeCommit may be used on it). */
+export function defersWork(trx: Trx): boolean {
+  return deferred.has(trx);
+}
+
 async function runDeferred(trx: Trx): Promise<void> {
-  const work = deferred.get(trx)!;
-  for (let next = work.entries().next(); !next.done; next = work.entries().next()) {
+  const { work, last } = deferred.get(trx)!;
+  for (;;) {
+    const queue = work.size > 0 ? work : last;
+    const next = queue.entries().next();
+    if (next.done) return;
     const [key, fn] = next.value;
-    work.delete(key);
+    queue.delete(key);
     await fn(trx);
   }
 }

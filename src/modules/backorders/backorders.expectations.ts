@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
+import { beforeCommit, unitSlot, unitState, withTransaction, type Trx } from '../../db/transaction.ts';
 import { isOpenBackorderStatus } from '../../domain/backorder-assignment.ts';
 import {
   compositionDateAvailable,
@@ -7,19 +7,12 @@ import {
   refreshEstimate,
   type ExpectedNow,
 } from '../../domain/backorder-lifecycle.ts';
-import { expectedAvailability, type SupplyLine } from '../../domain/expected-dates.ts';
+import { expectedAvailability } from '../../domain/expected-dates.ts';
 import { formatDate, formatDateTime, type Clock } from '../../domain/time.ts';
 import type { EventsService } from '../events/events.service.ts';
 import type { StockService } from '../stock/stock.service.ts';
+import { supplyOf } from '../purchasing/purchasing.reads.ts';
 import * as repo from './backorders.repository.ts';
-
-/** Open quantities of purchased purchase order lines for one (product, warehouse); answered by purchasing. */
-export type SupplyOf = (
-  db: Db,
-  idaccount: number,
-  idproduct: number,
-  idwarehouse: number,
-) => Promise<SupplyLine[]>;
 
 interface QueueKey {
   idaccount: number;
@@ -29,6 +22,12 @@ interface QueueKey {
 
 const NOT_COVERED: ExpectedNow = { date_available: null, idpurchaseorder: null };
 const isUnshipped = (status: string) => isOpenBackorderStatus(status) || status === 'processed';
+
+/** What a transaction marked: queues, and composition parents whose parts' stock changed. */
+const MARKED = unitSlot('backorder-estimates', () => ({
+  queues: new Map<string, QueueKey>(),
+  parents: new Map<number, number[]>(),
+}));
 
 /**
  * Stored estimates that follow purchase orders at once, and delays noticed when they will be missed
@@ -52,14 +51,9 @@ export function createExpectations(deps: {
 }) {
   const { handle, clock, events, stock, transitDays, view } = deps;
   const engine = handle.engine;
-  let supplyOf: SupplyOf = async () => [];
-  /** What each transaction marked: queues, and composition parents whose parts' stock changed. */
-  const marked = new WeakMap<Trx, { queues: Map<string, QueueKey>; parents: Map<number, number[]> }>();
   const markedOf = (trx: Trx) => {
-    let m = marked.get(trx);
-    if (!m) marked.set(trx, (m = { queues: new Map(), parents: new Map() }));
     beforeCommit(trx, 'backorder-estimates', flush);
-    return m;
+    return unitState(trx, MARKED);
   };
 
   /**
@@ -72,6 +66,7 @@ export function createExpectations(deps: {
     rows: readonly { row: repo.EstimateRow; expected: ExpectedNow }[],
   ): Promise<repo.EstimateRow[]> {
     const changed = [];
+    const updates: repo.EstimateUpdate[] = [];
     for (const { row, expected } of rows) {
       const r = refreshEstimate(
         {
@@ -83,12 +78,15 @@ export function createExpectations(deps: {
         transitDays,
       );
       if (Object.keys(r.patch).length === 0) continue;
-      await repo.updateBackorder(trx, idaccount, row.idbackorder, {
-        ...r.patch,
+      updates.push({
+        idbackorder: row.idbackorder,
+        patch: r.patch,
         ...(r.estimateUpdated && { updated_at: formatDateTime(clock()) }),
       });
       changed.push({ row, r });
     }
+    // Every changed row in one statement, each once.
+    await repo.updateEstimates(trx, engine, idaccount, updates);
     const noticed = changed.filter((c) => c.r.delayNoticed || c.r.estimateUpdated);
     const now = new Map<number, repo.BackorderRow>();
     for (let i = 0; i < noticed.length; i += 1000)
@@ -168,9 +166,10 @@ export function createExpectations(deps: {
 
   /** Refreshes the marked queues of a transaction, levels locked in the global order first. */
   async function flush(trx: Trx): Promise<void> {
-    const m = marked.get(trx);
-    marked.delete(trx);
-    if (!m) return;
+    const marked = unitState(trx, MARKED);
+    const m = { queues: new Map(marked.queues), parents: new Map(marked.parents) };
+    marked.queues.clear();
+    marked.parents.clear();
     const keys = [...m.queues.values()].sort(
       (a, b) => a.idaccount - b.idaccount || a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse,
     );
@@ -185,11 +184,6 @@ export function createExpectations(deps: {
   }
 
   return {
-    /** Late wiring: purchasing answers what purchased orders still bring. */
-    useSupply: (fn: SupplyOf): void => {
-      supplyOf = fn;
-    },
-
     /**
      * Marks the queue of (product, warehouse) as changed in this transaction: its estimates are
      * refreshed once, just before the commit. Cheap; call it for every change that can move dates.

@@ -15,6 +15,7 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
 import type { PicklistsService } from '../picklists/picklists.service.ts';
+import { purchaseOrderExists } from '../purchasing/purchasing.reads.ts';
 import type { StockService } from '../stock/stock.service.ts';
 import { uniqueKeys, type BackorderRow, type BackordersService } from './backorders.service.ts';
 
@@ -71,8 +72,6 @@ export function createBackorderLifecycle(deps: {
   picklists: PicklistsService;
   orders: OrdersService['backorderHooks'];
   notifications: NotificationsService;
-  /** Whether a purchase order of the account exists (a backorder's idpurchaseorder set by hand). */
-  purchaseOrderExists: (db: Db, idaccount: number, idpurchaseorder: number) => Promise<boolean>;
   transitDays: number;
 }) {
   const { handle, clock, stock, catalog, backorders, picklists, orders, notifications } = deps;
@@ -344,7 +343,7 @@ export function createBackorderLifecycle(deps: {
         }
         if (changes.idpurchaseorder) {
           const id = input.idpurchaseorder!;
-          if (id !== null && !(await deps.purchaseOrderExists(trx, idaccount, id)))
+          if (id !== null && !(await purchaseOrderExists(trx, idaccount, id)))
             throw invalid(`Purchase order ${id} does not exist: give one of your purchase orders, or null`);
           await backorders.updateInTrx(trx, idaccount, idbackorder, {
             idpurchaseorder: id,

@@ -2,9 +2,11 @@ import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { BackordersTable } from '../../db/schema.ts';
 import { containsAny } from '../../db/search.ts';
+import { run, statementPerEngine } from '../../db/statement.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
 import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
+import type { EstimatePatch } from '../../domain/backorder-lifecycle.ts';
 
 /** All SQL of backorders. */
 
@@ -700,4 +702,59 @@ export async function openOfLine(
     .where(isOpen)
     .orderBy('idbackorder')
     .execute();
+}
+
+/** New estimate columns of one backorder: only those in `patch` change; updated_at when given. */
+export interface EstimateUpdate {
+  idbackorder: number;
+  patch: EstimatePatch;
+  updated_at?: string;
+}
+
+// The rows travel as one JSON parameter, so the text is one for any number of rows. A column
+// changes only where its flag is set: the others keep what they are.
+const ESTIMATE_SET = `
+  date_available = case when d.set_date then d.date_available else backorders.date_available end,
+  idpurchaseorder = case when d.set_po then d.idpurchaseorder else backorders.idpurchaseorder end,
+  estimated_ship_date = case when d.set_ship then d.estimated_ship_date else backorders.estimated_ship_date end,
+  estimated_delivery_date =
+    case when d.set_delivery then d.estimated_delivery_date else backorders.estimated_delivery_date end,
+  updated_at = coalesce(d.updated_at, backorders.updated_at)`;
+const updateEstimatesStatement = statementPerEngine(
+  `update backorders set ${ESTIMATE_SET}
+   from (select value ->> 'idbackorder' as idbackorder, value ->> 'set_date' as set_date,
+       value ->> 'date_available' as date_available, value ->> 'set_po' as set_po,
+       value ->> 'idpurchaseorder' as idpurchaseorder, value ->> 'set_ship' as set_ship,
+       value ->> 'estimated_ship_date' as estimated_ship_date, value ->> 'set_delivery' as set_delivery,
+       value ->> 'estimated_delivery_date' as estimated_delivery_date, value ->> 'updated_at' as updated_at
+     from json_each(?)) as d
+   where backorders.idaccount = ? and backorders.idbackorder = d.idbackorder`,
+  `update backorders set ${ESTIMATE_SET}
+   from jsonb_to_recordset(?::jsonb) as d(idbackorder integer, set_date boolean, date_available text,
+     set_po boolean, idpurchaseorder integer, set_ship boolean, estimated_ship_date text,
+     set_delivery boolean, estimated_delivery_date text, updated_at text)
+   where backorders.idaccount = ? and backorders.idbackorder = d.idbackorder`,
+);
+
+/** Writes the refreshed estimates of many backorders in one statement, each row once. */
+export async function updateEstimates(
+  trx: Trx,
+  engine: Engine,
+  idaccount: number,
+  updates: readonly EstimateUpdate[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = updates.map(({ idbackorder, patch, updated_at }) => ({
+    idbackorder,
+    set_date: 'date_available' in patch,
+    date_available: patch.date_available ?? null,
+    set_po: 'idpurchaseorder' in patch,
+    idpurchaseorder: patch.idpurchaseorder ?? null,
+    set_ship: 'estimated_ship_date' in patch,
+    estimated_ship_date: patch.estimated_ship_date ?? null,
+    set_delivery: 'estimated_delivery_date' in patch,
+    estimated_delivery_date: patch.estimated_delivery_date ?? null,
+    updated_at: updated_at ?? null,
+  }));
+  await run(trx, engine, updateEstimatesStatement, [JSON.stringify(rows), idaccount]);
 }

@@ -13,7 +13,12 @@ import {
 import { priorityLevel, type BackorderStatus, type Metadata } from '../../domain/backorder-lifecycle.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import { formatDate, formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
+import {
+  expectedAvailability as computeExpected,
+  type ExpectedAvailability,
+} from '../../domain/expected-dates.ts';
 import type { EventsService } from '../events/events.service.ts';
+import { supplyOf } from '../purchasing/purchasing.reads.ts';
 import type { StockService } from '../stock/stock.service.ts';
 import { createExpectations } from './backorders.expectations.ts';
 import * as repo from './backorders.repository.ts';
@@ -31,21 +36,21 @@ import * as repo from './backorders.repository.ts';
  * parent backorder counts in the virtual product's level, its parts in theirs.
  */
 
-export interface ExpectedInfo {
-  date_available: string | null;
-  is_purchased: boolean;
-  idpurchaseorder: number | null;
-}
-
-/** When the open backorders of a (product, warehouse) are expected in stock, by idbackorder. */
-export type ExpectedAvailability = (
+/**
+ * When the open backorders of a (product, warehouse) are expected in stock, by idbackorder:
+ * open purchase order quantities consumed in queue order. Computed on read from the current queue
+ * and the current purchase orders, so it follows every change at once.
+ */
+async function expectedOf(
   db: Db,
   idaccount: number,
   idproduct: number,
   idwarehouse: number,
-) => Promise<Map<number, ExpectedInfo>>;
-
-const noExpectations: ExpectedAvailability = async () => new Map();
+): Promise<Map<number, ExpectedAvailability>> {
+  const queue = await repo.openQueue(db, { idaccount, idproduct, idwarehouse });
+  if (queue.length === 0) return new Map();
+  return computeExpected(queue, await supplyOf(db, idaccount, idproduct, idwarehouse));
+}
 
 export type BackorderRow = repo.BackorderRow;
 
@@ -151,13 +156,11 @@ export function createBackordersService(deps: {
   clock: Clock;
   events: EventsService;
   stock: StockService;
-  expectedAvailability?: ExpectedAvailability;
   /** Days from shipping to delivery, for estimated delivery dates (config TRANSIT_DAYS). */
   transitDays?: number;
 }) {
   const { handle, clock, events, stock } = deps;
   const engine = handle.engine;
-  let expected: ExpectedAvailability = deps.expectedAvailability ?? noExpectations;
   const now = () => formatDateTime(clock());
   const expectations = createExpectations({
     handle,
@@ -611,11 +614,11 @@ export function createBackordersService(deps: {
   }
 
   async function withExpected(db: Db, idaccount: number, rows: readonly BackorderRow[]) {
-    const byKey = new Map<string, Map<number, ExpectedInfo>>();
+    const byKey = new Map<string, Map<number, ExpectedAvailability>>();
     const out = [];
     for (const r of rows) {
       const k = pairKey(r);
-      if (!byKey.has(k)) byKey.set(k, await expected(db, idaccount, r.idproduct, r.idwarehouse));
+      if (!byKey.has(k)) byKey.set(k, await expectedOf(db, idaccount, r.idproduct, r.idwarehouse));
       const e = byKey.get(k)!.get(r.idbackorder);
       out.push({
         ...backorderView(r),
@@ -626,11 +629,12 @@ export function createBackordersService(deps: {
     return out;
   }
 
+  // The stock core publishes every change of stock or picklist reservations of a (product,
+  // warehouse), in its transaction; the free stock goes to that queue's waiting backorders at once.
+  // Subscribed here, by the module above stock, so that stock never imports backorders (ADR 0017).
+  stock.onStockChange(assignInTrx);
+
   return {
-    /** Late wiring: purchasing answers when backorders are expected in stock. */
-    useExpectedAvailability(fn: ExpectedAvailability): void {
-      expected = fn;
-    },
     assignInTrx,
     assignKeysInTrx,
     createInTrx,
@@ -729,7 +733,6 @@ export function createBackordersService(deps: {
       adjustReserved(trx, idaccount, k, delta),
 
     // Estimates (backorders.expectations.ts)
-    useSupply: expectations.useSupply,
     expectationsChangedInTrx: expectations.changedInTrx,
     flushExpectationsInTrx: expectations.flushInTrx,
     noticeMissedDates: expectations.noticeMissedDates,

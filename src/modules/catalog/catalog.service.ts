@@ -5,6 +5,8 @@ import { DomainError, invalid, invalidState, notFound } from '../../domain/error
 import type { WarehouseStock } from '../../domain/stock.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
 import type { EventsService } from '../events/events.service.ts';
+// Reads of stock tables only (no stock service): the stock module sits above the catalog (ADR 0017).
+import { locationHoldsStock, productHoldsStock, stockOfProducts } from '../stock/stock.reads.ts';
 import * as repo from './catalog.repository.ts';
 import type {
   LocationCreate,
@@ -21,19 +23,6 @@ import type {
   WarehouseCreate,
   WarehouseUpdate,
 } from './catalog.schemas.ts';
-
-/**
- * What the catalog needs to know about stock, answered by the stock service. The stock service
- * depends on the catalog (names, locations), so this direction is wired late, in services.ts.
- */
-export interface StockReader {
-  /** One entry per warehouse of the account for each product, zeros where it has no stock row. */
-  stockOfProducts(db: Db, idaccount: number, idproducts: number[]): Promise<Map<number, WarehouseStock[]>>;
-  /** True when the product has stock or reservations in any warehouse. */
-  productHoldsStock(db: Db, idaccount: number, idproduct: number): Promise<boolean>;
-  /** True when any product has stock or picklist reservations on the location. */
-  locationHoldsStock(db: Db, idaccount: number, idlocation: number): Promise<boolean>;
-}
 
 /** Types whose stock is counted and changed (seed 003: only these may have their stock changed). */
 export const STOCKED_TYPES: readonly string[] = ['normal', 'composition_with_stock'];
@@ -119,11 +108,6 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
         );
       throw err;
     });
-  let stockReader: StockReader | undefined;
-  const stock = (): StockReader => {
-    if (!stockReader) throw new Error('catalog: no stock reader wired (see services.ts)');
-    return stockReader;
-  };
 
   async function requireProduct(db: Db, idaccount: number, idproduct: number): Promise<repo.ProductRow> {
     const p = await repo.findProduct(db, idaccount, idproduct);
@@ -148,7 +132,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
   }
 
   async function productViews(db: Db, idaccount: number, rows: repo.ProductRow[]): Promise<ProductView[]> {
-    const stockByProduct = await stock().stockOfProducts(
+    const stockByProduct = await stockOfProducts(
       db,
       idaccount,
       rows.map((p) => p.idproduct),
@@ -228,10 +212,6 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
     },
     requireWarehouse,
     requireLocation,
-    /** Called once by the composition root: the stock service answers the catalog's stock questions. */
-    useStockReader(reader: StockReader): void {
-      stockReader = reader;
-    },
     findLocation: (db: Db, idaccount: number, idlocation: number) =>
       repo.findLocation(db, idaccount, idlocation),
     locationsOfWarehouse: (db: Db, idaccount: number, idwarehouse: number) =>
@@ -372,7 +352,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
       tx(async (trx) => {
         const l = await repo.lockLocation(trx, engine, 'update', idaccount, idlocation);
         if (!l) throw notFound('Location', idlocation);
-        if (await stock().locationHoldsStock(trx, idaccount, idlocation))
+        if (await locationHoldsStock(trx, idaccount, idlocation))
           throw invalidState(
             `Location ${idlocation} still holds stock or picklist reservations: move the stock away first`,
           );
@@ -442,7 +422,7 @@ export function createCatalogService(handle: DatabaseHandle, clock: Clock, event
           await checkProductcodeFree(trx, idaccount, input.productcode, idproduct);
         await checkSupplierRef(trx, idaccount, input.idsupplier);
         if (input.type !== undefined && input.type !== p.type) {
-          if (await stock().productHoldsStock(trx, idaccount, idproduct))
+          if (await productHoldsStock(trx, idaccount, idproduct))
             throw invalidState(
               `The type of product ${idproduct} can only change while it has no stock and no reservations`,
             );

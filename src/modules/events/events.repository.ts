@@ -1,4 +1,5 @@
-import { sql, type Expression, type OperationNodeSource, type RawBuilder } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import { prepared } from '../../db/statement.ts';
 import type { Engine } from '../../db/engine.ts';
 import type { Db } from '../../db/transaction.ts';
 
@@ -11,71 +12,80 @@ export interface NewEvent {
   created_at: string;
 }
 
-/** A statement that writes with an event (an INSERT ... SELECT, no RETURNING). */
-export type FanOutStatement = OperationNodeSource & { execute(): Promise<unknown> };
-
-/** The fan-out of one event, given the new event's id as an SQL expression. */
-export type FanOut = (idevent: Expression<number>) => FanOutStatement;
-
 /**
- * Inserts an event and runs its fan-out. On PostgreSQL both are one statement (a data-modifying
- * WITH), so an event costs one round trip; SQLite runs the two statements in-process.
+ * The fan-out of new events (the webhooks module's deliveries): an INSERT ... SELECT reading the
+ * events just inserted from `newEvents`, a relation of (idaccount, idevent, event, now).
  */
-export async function insertEvent(db: Db, engine: Engine, event: NewEvent, fanOut?: FanOut): Promise<number> {
-  if (fanOut && engine === 'postgres') {
-    const row = await db
-      .with('e', (qc) => qc.insertInto('events').values(event).returning('idevent'))
-      // A CTE may be any statement; Kysely types it as a query with an output, hence the cast.
-      .with('d', () => fanOut(sql<number>`(select idevent from e)`) as never)
-      .selectFrom('e')
-      .select('idevent')
-      .executeTakeFirstOrThrow();
-    return row.idevent;
-  }
-  const row = await db.insertInto('events').values(event).returning('idevent').executeTakeFirstOrThrow();
-  if (fanOut) await fanOut(sql.val(row.idevent)).execute();
-  return row.idevent;
+export type FanOutSql = (newEvents: string) => string;
+
+// The events travel as one JSON parameter, so the statement's text is the same for any number of
+// them: prepared once, and one round trip on PostgreSQL however many events a transaction emits.
+const PG_INSERT = `insert into events (idaccount, event, resource_type, resource_id, data, created_at)
+  select idaccount, event, resource_type, resource_id, data, created_at
+  from jsonb_to_recordset($1::jsonb) as x(idaccount integer, event text, resource_type text,
+    resource_id integer, data text, created_at text)
+  returning idaccount, idevent, event`;
+const SQLITE_INSERT = `insert into events (idaccount, event, resource_type, resource_id, data, created_at)
+  select value ->> 'idaccount', value ->> 'event', value ->> 'resource_type', value ->> 'resource_id',
+    value ->> 'data', value ->> 'created_at'
+  from json_each(?)`;
+
+/** The statements that write events, built once per service (when its fan-out is known). */
+export interface EventStatements {
+  engine: Engine;
+  insert: string;
+  /** SQLite only: the fan-out, run after the insert on the new events' id range. */
+  fanOut?: string;
+  /** PostgreSQL: whether `insert` runs the fan-out too (it takes the time as $2). */
+  fansOut: boolean;
 }
 
-/** Events per multi-row INSERT: six parameters each, well below the engines' limits. */
-const EVENTS_PER_INSERT = 1000;
-
-/** The fan-out of several events, given a relation of their ids (column idevent). */
-export type FanOutMany = (newEvents: RawBuilder<{ idevent: number }>) => FanOutStatement;
+export function eventStatements(engine: Engine, fanOut: FanOutSql | undefined): EventStatements {
+  if (engine === 'postgres')
+    return {
+      engine,
+      fansOut: fanOut !== undefined,
+      insert: prepared(
+        fanOut
+          ? `with e as (${PG_INSERT}),
+            d as (${fanOut('(select idaccount, idevent, event, $2::text as now from e)')})
+          select count(*) as n from e`
+          : PG_INSERT,
+      ),
+    };
+  return {
+    engine,
+    fansOut: fanOut !== undefined,
+    insert: SQLITE_INSERT,
+    ...(fanOut && {
+      fanOut: fanOut(
+        '(select idaccount, idevent, event, ? as now from events where idevent between ? and ?)',
+      ),
+    }),
+  };
+}
 
 /**
- * Inserts several events in one statement and runs their fan-out: one statement on PostgreSQL (the
- * fan-out reads the ids the insert returns), two on SQLite. Answers the ids by resource_id (unique
- * among the events given), as neither engine promises an order for RETURNING rows.
+ * Inserts events in the order given and runs their fan-out, whatever their number: one statement
+ * on PostgreSQL (a data-modifying WITH), two on SQLite, where the ids of one INSERT are consecutive
+ * (AUTOINCREMENT under the database's single write lock) and the fan-out reads them by range.
  */
 export async function insertEvents(
   db: Db,
-  engine: Engine,
+  statements: EventStatements,
   events: readonly NewEvent[],
-  fanOut?: FanOutMany,
-): Promise<Map<number, number>> {
-  const ids = new Map<number, number>();
-  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
-    const chunk = events.slice(i, i + EVENTS_PER_INSERT);
-    let rows: { idevent: number; resource_id: number }[];
-    if (fanOut && engine === 'postgres') {
-      rows = await db
-        .with('e', (qc) => qc.insertInto('events').values(chunk).returning(['idevent', 'resource_id']))
-        .with('d', () => fanOut(sql<{ idevent: number }>`(select idevent from e)`) as never)
-        .selectFrom('e')
-        .select(['idevent', 'resource_id'])
-        .execute();
-    } else {
-      rows = await db.insertInto('events').values(chunk).returning(['idevent', 'resource_id']).execute();
-      if (fanOut)
-        await fanOut(
-          sql<{ idevent: number }>`(select idevent from events where idaccount = ${chunk[0]!.idaccount}
-            and idevent in (${sql.join(rows.map((r) => r.idevent))}))`,
-        ).execute();
-    }
-    for (const r of rows) ids.set(r.resource_id, r.idevent);
+  now: string,
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = JSON.stringify(events);
+  if (statements.engine === 'postgres') {
+    await db.executeQuery(CompiledQuery.raw(statements.insert, statements.fansOut ? [rows, now] : [rows]));
+    return;
   }
-  return ids;
+  const inserted = await db.executeQuery(CompiledQuery.raw(statements.insert, [rows]));
+  if (statements.fanOut === undefined) return;
+  const last = Number(inserted.insertId);
+  await db.executeQuery(CompiledQuery.raw(statements.fanOut, [now, last - events.length + 1, last]));
 }
 
 export async function listEvents(

@@ -1,52 +1,42 @@
-import type { Expression, RawBuilder } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
-import type { Db, Trx } from '../../db/transaction.ts';
+import { beforeCommit, defersWork, unitSlot, unitState, type Db, type Trx } from '../../db/transaction.ts';
 import { formatDateTime, type Clock } from '../../domain/time.ts';
 import * as repo from './events.repository.ts';
 
 /** Resource types events are about. */
 export type ResourceType = 'product' | 'order' | 'picklist' | 'backorder' | 'purchaseorder' | 'receipt';
 
-/** Called in the same transaction as the event. */
-export type EventListener = (trx: Trx, idaccount: number, idevent: number, event: string) => Promise<void>;
-
 /**
- * Rows queued with every event in the statement that inserts it (the webhook deliveries): an
- * INSERT ... SELECT built on the event's transaction, given the new event's id as an expression.
+ * The fan-out of every event (the webhooks module's deliveries), written in the statement that
+ * inserts the events (see events.repository.ts FanOutSql).
  */
-export type EventFanOut = (
-  trx: Trx,
-  e: { idaccount: number; event: string; idevent: Expression<number> },
-) => repo.FanOutStatement;
+export type EventFanOut = repo.FanOutSql;
 
-/** The fan-out of several events of one kind, given a relation of their new ids (column idevent). */
-export type EventFanOutMany = (
-  trx: Trx,
-  e: { idaccount: number; event: string; newEvents: RawBuilder<{ idevent: number }> },
-) => repo.FanOutStatement;
+/** The events a transaction has emitted and not yet written, in emission order. */
+const OUTBOX = unitSlot<repo.NewEvent[]>('events', () => []);
 
 /**
  * The outbox. Every event is written in the transaction of the change that caused it, so an event
- * exists exactly when its change committed: none lost, none invented.
+ * exists exactly when its change committed: none lost, none invented. A transaction's events are
+ * kept in emission order and written together just before its commit, after all other deferred
+ * work (so the events that deferred work emits go with them): one statement whatever their number.
  */
 export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
-  const listeners: EventListener[] = [];
-  let fanOut: EventFanOut | undefined;
-  let fanOutMany: EventFanOutMany | undefined;
+  let statements = repo.eventStatements(engine, undefined);
+
+  async function flush(trx: Trx): Promise<void> {
+    const queued = unitState(trx, OUTBOX);
+    const events = queued.splice(0, queued.length);
+    await repo.insertEvents(trx, statements, events, formatDateTime(clock()));
+  }
+
   return {
-    onEvent(listener: EventListener): void {
-      listeners.push(listener);
+    /** Sets the fan-out (one: the webhooks module's). */
+    useFanOut(fn: EventFanOut): void {
+      statements = repo.eventStatements(engine, fn);
     },
 
-    /**
-     * Sets the fan-out (one: the webhooks module's), for one event and for several of one kind;
-     * PostgreSQL runs it in the events' statement.
-     */
-    useFanOut(fn: EventFanOut, many: EventFanOutMany): void {
-      fanOut = fn;
-      fanOutMany = many;
-    },
-
+    /** Queues an event in trx; it is written just before the commit (or now, outside withTransaction). */
     async emit(
       trx: Trx,
       idaccount: number,
@@ -54,58 +44,19 @@ export function createEventsService(clock: Clock, engine: Engine = 'sqlite') {
       resourceType: ResourceType,
       resourceId: number,
       data: unknown,
-    ): Promise<number> {
-      const queue = fanOut;
-      const idevent = await repo.insertEvent(
-        trx,
-        engine,
-        {
-          idaccount,
-          event,
-          resource_type: resourceType,
-          resource_id: resourceId,
-          data: JSON.stringify(data),
-          created_at: formatDateTime(clock()),
-        },
-        queue && ((id) => queue(trx, { idaccount, event, idevent: id })),
-      );
-      for (const listener of listeners) await listener(trx, idaccount, idevent, event);
-      return idevent;
-    },
-
-    /**
-     * Several events of one kind, one per resource (ids distinct), as emit would write them one
-     * after the other, in one statement (PostgreSQL; two on SQLite) instead of one per event.
-     * Answers the new ids in the order given.
-     */
-    async emitMany(
-      trx: Trx,
-      idaccount: number,
-      event: string,
-      resourceType: ResourceType,
-      items: readonly { resourceId: number; data: unknown }[],
-    ): Promise<number[]> {
-      if (new Set(items.map((x) => x.resourceId)).size !== items.length)
-        throw new Error(`events: emitMany got one ${resourceType} twice`);
-      const queue = fanOutMany;
-      const at = formatDateTime(clock());
-      const ids = await repo.insertEvents(
-        trx,
-        engine,
-        items.map((x) => ({
-          idaccount,
-          event,
-          resource_type: resourceType,
-          resource_id: x.resourceId,
-          data: JSON.stringify(x.data),
-          created_at: at,
-        })),
-        queue && ((newEvents) => queue(trx, { idaccount, event, newEvents })),
-      );
-      const out = items.map((x) => ids.get(x.resourceId)!);
-      for (const idevent of out)
-        for (const listener of listeners) await listener(trx, idaccount, idevent, event);
-      return out;
+    ): Promise<void> {
+      const row: repo.NewEvent = {
+        idaccount,
+        event,
+        resource_type: resourceType,
+        resource_id: resourceId,
+        data: JSON.stringify(data),
+        created_at: formatDateTime(clock()),
+      };
+      if (!defersWork(trx)) return repo.insertEvents(trx, statements, [row], row.created_at);
+      const queued = unitState(trx, OUTBOX);
+      queued.push(row);
+      if (queued.length === 1) beforeCommit(trx, 'events', flush, { last: true });
     },
 
     async list(db: Db, idaccount: number, filter: { sinceid?: number; event?: string; limit: number }) {

@@ -359,6 +359,14 @@ export function createOrdersService(deps: {
     }
   }
 
+  function endPicklist(idaccount: number, idpicklist: number, mode: 'close' | 'cancel') {
+    return tx(async (trx) => {
+      const { view, idorder } = await picklists.endInTrx(trx, idaccount, idpicklist, mode);
+      await refreshInTrx(trx, idaccount, idorder);
+      return view;
+    });
+  }
+
   // Processing
 
   /**
@@ -666,16 +674,14 @@ export function createOrdersService(deps: {
 
   return {
     viewOf,
-    /** Late wiring for the picklists module (it cannot import orders: orders import picklists). */
-    picklistHooks: {
-      lockOrderInTrx: async (trx: Trx, idaccount: number, idorder: number) => {
-        await lockOrderInTrx(trx, idaccount, idorder);
-      },
-      cancelLineAmountInTrx: (trx: Trx, idaccount: number, idorder_product: number, amount: number) =>
-        repo.addCancelled(trx, idaccount, idorder_product, amount),
-      afterPicklistSettledInTrx: refreshInTrx,
-    },
-    /** Late wiring for the backorder lifecycle (backorders.lifecycle.ts): order rows and lines. */
+    /**
+     * POST /picklists/{id}/close and /cancel: the picklist ends (picklists.endInTrx, which locks
+     * the order row first) and, in the same transaction, the order completes or is cancelled when
+     * nothing of it is left open.
+     */
+    closePicklist: (idaccount: number, idpicklist: number) => endPicklist(idaccount, idpicklist, 'close'),
+    cancelPicklist: (idaccount: number, idpicklist: number) => endPicklist(idaccount, idpicklist, 'cancel'),
+    /** What the backorder lifecycle (backorders.lifecycle.ts, above orders) uses: order rows and lines. */
     backorderHooks: {
       lockOrderInTrx,
       findOrder: (db: Db, idaccount: number, idorder: number) => repo.findOrder(db, idaccount, idorder),

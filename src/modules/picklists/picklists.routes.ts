@@ -122,13 +122,13 @@ export async function picklistsRoutes(api: App, services: Services): Promise<voi
     'close',
     'Close: books the picked stock out, the unpicked rest waits again as backorder',
     Empty,
-    (a, id) => picklists.close(a, id),
+    (a, id) => services.orders.closePicklist(a, id),
   );
   action(
     'cancel',
     'Cancel: releases the reservations; the products wait again as backorders',
     Empty,
-    (a, id) => picklists.cancel(a, id),
+    (a, id) => services.orders.cancelPicklist(a, id),
   );
   action('assign', 'Assign the picklist to a user (iduser)', AssignBody, (a, id, b) =>
     states.assign(a, id, b.iduser as number),

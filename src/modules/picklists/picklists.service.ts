@@ -9,6 +9,7 @@ import type { BackorderRow, BackordersService, LevelKeyPair } from '../backorder
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EventsService } from '../events/events.service.ts';
 import type { StockService } from '../stock/stock.service.ts';
+import * as ordersRepo from '../orders/orders.repository.ts';
 import * as repo from './picklists.repository.ts';
 import { assertPickable } from './picklists.states.ts';
 
@@ -63,16 +64,6 @@ function withPartsAfterParents(lines: readonly repo.PicklistLineRow[]): repo.Pic
     .flatMap(placed);
 }
 
-/** What the picklists need from the orders module, wired late (orders depend on picklists). */
-export interface PicklistOrderHooks {
-  /** Locks the order row: first in the lock order. */
-  lockOrderInTrx(trx: Trx, idaccount: number, idorder: number): Promise<void>;
-  /** Units of an order line that will never ship (unlimited stock left on a cancelled picklist). */
-  cancelLineAmountInTrx(trx: Trx, idaccount: number, idorder_product: number, amount: number): Promise<void>;
-  /** After a picklist closed or was cancelled: the order may be complete now. */
-  afterPicklistSettledInTrx(trx: Trx, idaccount: number, idorder: number): Promise<void>;
-}
-
 const isOpen = (status: string) => (repo.OPEN_PICKLIST_STATUSES as readonly string[]).includes(status);
 
 export function createPicklistsService(deps: {
@@ -86,11 +77,6 @@ export function createPicklistsService(deps: {
   const { handle, clock, events, stock, catalog, backorders } = deps;
   const engine = handle.engine;
   const now = () => formatDateTime(clock());
-  let hooks: PicklistOrderHooks | undefined;
-  const orderHooks = (): PicklistOrderHooks => {
-    if (!hooks) throw new Error('picklists: no order hooks wired (see services.ts)');
-    return hooks;
-  };
 
   async function views(db: Db, idaccount: number, picklists: readonly repo.PicklistRow[]) {
     const lines = await repo.linesOf(
@@ -304,13 +290,8 @@ export function createPicklistsService(deps: {
               .sort((a, b) => a.idpicklist_product - b.idpicklist_product || a.slot - b.slot),
           )
         : await views(trx, idaccount, rows);
-    await events.emitMany(
-      trx,
-      idaccount,
-      'picklists.created',
-      'picklist',
-      created.map((view) => ({ resourceId: view.idpicklist, data: view })),
-    );
+    for (const view of created)
+      await events.emit(trx, idaccount, 'picklists.created', 'picklist', view.idpicklist, view);
     return created;
   }
 
@@ -440,7 +421,7 @@ export function createPicklistsService(deps: {
       const stocked = reserved.has(l.idpicklist_product) || l.has_parts === 1;
       if (!stocked || l.idorder_product === null) {
         if (l.idorder_product !== null)
-          await orderHooks().cancelLineAmountInTrx(trx, idaccount, l.idorder_product, left);
+          await ordersRepo.addCancelled(trx, idaccount, l.idorder_product, left);
         continue;
       }
       await backorders.createInTrx(trx, idaccount, {
@@ -471,39 +452,39 @@ export function createPicklistsService(deps: {
     return keys;
   }
 
-  async function end(idaccount: number, idpicklist: number, mode: 'close' | 'cancel') {
-    return withTransaction(handle, async (trx) => {
-      const found = await repo.findPicklist(trx, idaccount, idpicklist);
-      if (!found) throw notFound('Picklist', idpicklist);
-      await orderHooks().lockOrderInTrx(trx, idaccount, found.idorder);
-      const p = await requireOpenLocked(trx, idaccount, idpicklist);
-      if (mode === 'close') assertPickable(p);
-      const keys = await settleInTrx(trx, idaccount, p, mode, true);
-      const at = now();
-      await repo.updatePicklist(trx, idaccount, idpicklist, {
-        status: mode === 'close' ? 'closed' : 'cancelled',
-        closed_at: mode === 'close' ? at : null,
-        updated: at,
-      });
-      await backorders.assignKeysInTrx(trx, idaccount, keys);
-      const view = await viewOf(trx, idaccount, idpicklist);
-      await events.emit(
-        trx,
-        idaccount,
-        mode === 'close' ? 'picklists.closed' : 'picklists.cancelled',
-        'picklist',
-        idpicklist,
-        view,
-      );
-      await orderHooks().afterPicklistSettledInTrx(trx, idaccount, p.idorder);
-      return view;
+  /**
+   * Closes or cancels a picklist in the caller's transaction: the order row first (lock order),
+   * then the picklist. Whether the order is complete now is the orders module's question: it runs
+   * this in its closePicklist / cancelPicklist use cases and then settles the order.
+   */
+  async function endInTrx(trx: Trx, idaccount: number, idpicklist: number, mode: 'close' | 'cancel') {
+    const found = await repo.findPicklist(trx, idaccount, idpicklist);
+    if (!found) throw notFound('Picklist', idpicklist);
+    if (!(await ordersRepo.lockOrder(trx, engine, idaccount, found.idorder)))
+      throw notFound('Order', found.idorder);
+    const p = await requireOpenLocked(trx, idaccount, idpicklist);
+    if (mode === 'close') assertPickable(p);
+    const keys = await settleInTrx(trx, idaccount, p, mode, true);
+    const at = now();
+    await repo.updatePicklist(trx, idaccount, idpicklist, {
+      status: mode === 'close' ? 'closed' : 'cancelled',
+      closed_at: mode === 'close' ? at : null,
+      updated: at,
     });
+    await backorders.assignKeysInTrx(trx, idaccount, keys);
+    const view = await viewOf(trx, idaccount, idpicklist);
+    await events.emit(
+      trx,
+      idaccount,
+      mode === 'close' ? 'picklists.closed' : 'picklists.cancelled',
+      'picklist',
+      idpicklist,
+      view,
+    );
+    return { view, idorder: p.idorder };
   }
 
   return {
-    useOrderHooks(h: PicklistOrderHooks): void {
-      hooks = h;
-    },
     createInTrx,
     openManyInTrx,
     fillManyInTrx,
@@ -655,8 +636,7 @@ export function createPicklistsService(deps: {
       });
     },
 
-    close: (idaccount: number, idpicklist: number) => end(idaccount, idpicklist, 'close'),
-    cancel: (idaccount: number, idpicklist: number) => end(idaccount, idpicklist, 'cancel'),
+    endInTrx,
     handle,
   };
 }

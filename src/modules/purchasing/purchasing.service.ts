@@ -3,12 +3,6 @@ import { formatRunningNumber, nextNumber } from '../../db/counters.ts';
 import { FootprintChanged, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
 import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
 import {
-  expectedAvailability as computeExpected,
-  type ExpectedAvailability,
-  type QueuedBackorder,
-  type SupplyLine,
-} from '../../domain/expected-dates.ts';
-import {
   cancel,
   checkLineAmount,
   checkLineDelete,
@@ -24,7 +18,10 @@ import {
 } from '../../domain/purchase-orders.ts';
 import { formatDateTime, isValidDate, normaliseDateTime, type Clock } from '../../domain/time.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { BackordersService } from '../backorders/backorders.service.ts';
 import type { EventsService } from '../events/events.service.ts';
+import { lineHasReceipts } from '../receipts/receipts.repository.ts';
+import type { StockService } from '../stock/stock.service.ts';
 import { renderPurchaseOrderPdf } from './purchasing.pdf.ts';
 import * as repo from './purchasing.repository.ts';
 import type {
@@ -38,22 +35,6 @@ import type {
   PurchaseOrderUpdate,
   PurchaseOrderView,
 } from './purchasing.schemas.ts';
-
-/** The open backorders of one (product, warehouse) in queue order; answered by the backorders service. */
-export type OpenQueue = (
-  db: Db,
-  idaccount: number,
-  idproduct: number,
-  idwarehouse: number,
-) => Promise<readonly QueuedBackorder[]>;
-
-/** Runs in the transaction of every change to what purchase orders expect for (product, warehouse). */
-export type ExpectedChangeListener = (
-  trx: Trx,
-  idaccount: number,
-  idproduct: number,
-  idwarehouse: number,
-) => Promise<void>;
 
 /** Product types that hold stock, so that purchasing and receiving them means something (seed 003). */
 const STOCKED_TYPES = new Set(['normal', 'composition_with_stock']);
@@ -90,8 +71,11 @@ function refuse(r: Refusal | undefined): void {
 }
 
 /**
- * Purchase orders, their lines and comments (seed 001), what they expect to arrive (expected
- * availability of backorders, reference 11.3), and the line bookkeeping of receipts.
+ * Purchase orders, their lines and comments (seed 001), and the line bookkeeping of receipts.
+ * Every change of what they expect to arrive marks the backorder queues of its products, whose
+ * stored estimates are refreshed before the commit (backorders.expectationsChangedInTrx); the
+ * expected availability of backorders is computed by the backorders service from
+ * purchasing.reads.ts (reference 11.3).
  *
  * Lock order inside purchasing: purchase order rows by id, then their lines by id. Receiving runs
  * inside the receipts service's transaction after it locked the stock level (the global order:
@@ -102,22 +86,15 @@ export function createPurchasingService(deps: {
   clock: Clock;
   events: EventsService;
   catalog: CatalogService;
-  /** Late-bound: the backorders service is created after this one. */
-  openQueue?: OpenQueue;
-  /** Late-bound: whether receipts ever booked onto a line (a line with history cannot be deleted). */
-  lineHasReceipts?: (db: Db, idaccount: number, idpurchaseorder_product: number) => Promise<boolean>;
-  /** Locks stock levels (the stock core): taken before purchase orders, see lockOrder. */
-  lockLevels?: (
-    trx: Trx,
-    idaccount: number,
-    keys: readonly { idproduct: number; idwarehouse: number }[],
-  ) => Promise<void>;
+  /** Stock levels are locked before purchase orders (the global lock order), see lockOrder. */
+  stock: StockService;
+  /** Stored estimates of backorders follow every change of what purchase orders expect. */
+  backorders: BackordersService;
 }) {
-  const { handle, clock, events, catalog } = deps;
+  const { handle, clock, events, catalog, stock, backorders } = deps;
   const engine = handle.engine;
   const now = () => formatDateTime(clock());
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => withTransaction(handle, fn);
-  const listeners: ExpectedChangeListener[] = [];
 
   // Views
 
@@ -236,29 +213,10 @@ export function createPurchasingService(deps: {
       throw invalid(`${field} ${value} is not a calendar date; use YYYY-MM-DD`);
   }
 
-  /** Open quantities of purchased lines expected in a warehouse: what backorders wait for. */
-  async function supplyOf(
-    db: Db,
-    idaccount: number,
-    idproduct: number,
-    idwarehouse: number,
-  ): Promise<SupplyLine[]> {
-    return (await repo.supplyFor(db, idaccount, idproduct, idwarehouse)).map((s) => ({
-      idpurchaseorder: s.idpurchaseorder,
-      idpurchaseorder_product: s.idpurchaseorder_product,
-      open: s.amount - s.amountreceived,
-      date: s.date,
-    }));
-  }
-
-  async function notifyExpected(
-    trx: Trx,
-    idaccount: number,
-    idwarehouse: number,
-    idproducts: Iterable<number>,
-  ) {
+  /** What purchase orders expect changed: the queues' stored estimates are refreshed before the commit. */
+  function notifyExpected(trx: Trx, idaccount: number, idwarehouse: number, idproducts: Iterable<number>) {
     for (const idproduct of [...new Set(idproducts)].sort((a, b) => a - b))
-      for (const l of listeners) await l(trx, idaccount, idproduct, idwarehouse);
+      backorders.expectationsChangedInTrx(trx, idaccount, idproduct, idwarehouse);
   }
 
   async function emitChanged(
@@ -286,11 +244,11 @@ export function createPurchasingService(deps: {
     levels: { moreProducts?: number[] } | false = {},
   ) {
     const lockedProducts = new Set<number>();
-    if (levels && deps.lockLevels) {
+    if (levels) {
       const found = await requirePurchaseOrder(trx, idaccount, idpurchaseorder);
       const products = (await repo.linesOf(trx, idaccount, [idpurchaseorder])).map((l) => l.idproduct);
       for (const p of [...products, ...(levels.moreProducts ?? [])]) lockedProducts.add(p);
-      await deps.lockLevels(
+      await stock.lockLevelsInTrx(
         trx,
         idaccount,
         [...products, ...(levels.moreProducts ?? [])].map((idproduct) => ({
@@ -305,7 +263,7 @@ export function createPurchasingService(deps: {
     // A line added between reading the lines and locking the order has a level this transaction
     // does not hold; taking it now would lock a level after a purchase order (receipts lock the other
     // way round), so the transaction runs again with the new line read first.
-    if (levels && deps.lockLevels && lines.some((l) => !lockedProducts.has(l.idproduct)))
+    if (levels && lines.some((l) => !lockedProducts.has(l.idproduct)))
       throw new FootprintChanged(`a line was added to purchase order ${idpurchaseorder}`);
     return { po, lines };
   }
@@ -367,7 +325,7 @@ export function createPurchasingService(deps: {
         idpurchaseorder,
         next === 'purchased' ? 'purchase_orders.purchased' : 'purchase_orders.changed',
       );
-      await notifyExpected(
+      notifyExpected(
         trx,
         idaccount,
         po.idwarehouse,
@@ -378,11 +336,6 @@ export function createPurchasingService(deps: {
   }
 
   return {
-    /** Listens to changes of what purchase orders expect (e.g. to refresh stored estimates). */
-    onExpectedChange(listener: ExpectedChangeListener): void {
-      listeners.push(listener);
-    },
-
     async list(
       db: Db,
       idaccount: number,
@@ -505,7 +458,7 @@ export function createPurchasingService(deps: {
         });
         const v = await emitChanged(trx, idaccount, idpurchaseorder);
         if (input.delivery_date !== undefined && input.delivery_date !== po.delivery_date)
-          await notifyExpected(
+          notifyExpected(
             trx,
             idaccount,
             po.idwarehouse,
@@ -538,7 +491,7 @@ export function createPurchasingService(deps: {
         // A new open line reopens nothing: a received order is not editable, so this order stays as it is.
         await settleStatus(trx, idaccount, po, lines.map(lineState));
         await emitChanged(trx, idaccount, idpurchaseorder);
-        await notifyExpected(trx, idaccount, po.idwarehouse, [input.idproduct]);
+        notifyExpected(trx, idaccount, po.idwarehouse, [input.idproduct]);
         return lineViewOf(trx, idaccount, idpurchaseorder, id);
       });
     },
@@ -563,7 +516,7 @@ export function createPurchasingService(deps: {
         });
         await settleStatus(trx, idaccount, po, lines.map(lineState));
         await emitChanged(trx, idaccount, idpurchaseorder);
-        await notifyExpected(trx, idaccount, po.idwarehouse, [line.idproduct]);
+        notifyExpected(trx, idaccount, po.idwarehouse, [line.idproduct]);
         return lineViewOf(trx, idaccount, idpurchaseorder, idline);
       });
     },
@@ -575,7 +528,7 @@ export function createPurchasingService(deps: {
         if (!line) throw notFound(`Product line on purchase order ${idpurchaseorder}`, idline);
         refuse(linesEditable(po.status as PurchaseOrderStatus));
         refuse(checkLineDelete(line.amountreceived));
-        if (await deps.lineHasReceipts?.(trx, idaccount, idline))
+        if (await lineHasReceipts(trx, idaccount, idline))
           throw invalidState(
             'Receipts booked onto this product before (and were reverted), so it stays for the record; ' +
               `lower its amount instead (to at least 1)`,
@@ -583,7 +536,7 @@ export function createPurchasingService(deps: {
         await repo.deleteLine(trx, idaccount, idline);
         await settleStatus(trx, idaccount, po, lines.map(lineState));
         await emitChanged(trx, idaccount, idpurchaseorder);
-        await notifyExpected(trx, idaccount, po.idwarehouse, [line.idproduct]);
+        notifyExpected(trx, idaccount, po.idwarehouse, [line.idproduct]);
       });
     },
 
@@ -668,28 +621,6 @@ export function createPurchasingService(deps: {
             a.idpurchaseorder_product - b.idpurchaseorder_product,
         );
     },
-
-    /**
-     * Expected availability (`date_available`, `is_purchased`, the providing purchase order) of every
-     * open backorder of a product in a warehouse. Computed on read from the current queue and the
-     * current purchase orders, so it follows every change at once.
-     */
-    async expectedAvailability(
-      db: Db,
-      idaccount: number,
-      idproduct: number,
-      idwarehouse: number,
-    ): Promise<Map<number, ExpectedAvailability>> {
-      const queue = deps.openQueue ? await deps.openQueue(db, idaccount, idproduct, idwarehouse) : [];
-      if (queue.length === 0) return new Map();
-      return computeExpected(queue, await supplyOf(db, idaccount, idproduct, idwarehouse));
-    },
-
-    supplyOf,
-
-    /** Whether a purchase order of this account exists (any status). */
-    exists: async (db: Db, idaccount: number, idpurchaseorder: number) =>
-      (await repo.findPurchaseOrder(db, idaccount, idpurchaseorder)) !== undefined,
 
     // Receiving (called by the receipts service inside its transaction)
 
@@ -873,7 +804,7 @@ export function createPurchasingService(deps: {
         await settleStatus(trx, idaccount, orderById.get(id)!, before.get(id) ?? []);
         await emitChanged(trx, idaccount, id);
       }
-      await notifyExpected(trx, idaccount, idwarehouse, [idproduct]);
+      notifyExpected(trx, idaccount, idwarehouse, [idproduct]);
       return result;
     },
 
@@ -893,7 +824,7 @@ export function createPurchasingService(deps: {
         );
       await settleStatus(trx, idaccount, po, lines.map(lineState));
       await emitChanged(trx, idaccount, po.idpurchaseorder);
-      await notifyExpected(trx, idaccount, po.idwarehouse, [line.idproduct]);
+      notifyExpected(trx, idaccount, po.idwarehouse, [line.idproduct]);
     },
   };
 }

@@ -380,9 +380,6 @@ export function createReceiptsService(deps: {
         return row!;
       });
     },
-
-    lineHasReceipts: (db: Db, idaccount: number, idpurchaseorder_product: number) =>
-      repo.lineHasReceipts(db, idaccount, idpurchaseorder_product),
   };
 }
 

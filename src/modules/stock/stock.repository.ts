@@ -4,9 +4,14 @@ import type { PicklistLocationsTable } from '../../db/schema.ts';
 import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
 import { forNoKeyUpdate } from '../../db/transaction.ts';
+import { run, statement } from '../../db/statement.ts';
 import type { SlotLevel } from '../../domain/stock.ts';
 
 /** All SQL of stock levels, location stock, picklist reservations at locations and the ledger. */
+
+/** Slot 0 of location_stock is "no specific location" (idlocation null in the API): ADR 0003. */
+export const slotToLocation = (slot: number): number | null => (slot === 0 ? null : slot);
+export const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
 
 export interface LevelKey {
   idaccount: number;
@@ -422,36 +427,49 @@ export async function levelOf(db: Db, key: LevelKey): Promise<LevelRow | undefin
  * whether the product and the warehouse exist, the level, and its slots at locations in this
  * warehouse with their names. Always at least one row; the slot columns are null without slots.
  */
-export async function warehouseDetailRows(db: Db, key: LevelKey) {
-  const { idaccount, idproduct, idwarehouse } = key;
-  const result = await sql<{
-    product_found: number | null;
-    warehouse_found: number | null;
-    stock: number | null;
-    reserved_picklists: number | null;
-    reserved_backorders: number | null;
-    reserved_allocations: number | null;
-    slot: number | null;
-    slot_stock: number | null;
-    slot_reserved_picklists: number | null;
-    name: string | null;
-    is_bulk_location: number | null;
-  }>`select p.idproduct as product_found, w.idwarehouse as warehouse_found,
+export interface WarehouseDetailRow {
+  product_found: number | null;
+  warehouse_found: number | null;
+  stock: number | null;
+  reserved_picklists: number | null;
+  reserved_backorders: number | null;
+  reserved_allocations: number | null;
+  slot: number | null;
+  slot_stock: number | null;
+  slot_reserved_picklists: number | null;
+  name: string | null;
+  is_bulk_location: number | null;
+}
+
+const warehouseDetail = statement(
+  `select p.idproduct as product_found, w.idwarehouse as warehouse_found,
       l.stock, l.reserved_picklists, l.reserved_backorders, l.reserved_allocations,
       s.slot, s.stock as slot_stock, s.reserved_picklists as slot_reserved_picklists,
       loc.name, loc.is_bulk_location
     from (select 1 as one) as one
-    left join products p on p.idaccount = ${idaccount} and p.idproduct = ${idproduct}
-    left join warehouses w on w.idaccount = ${idaccount} and w.idwarehouse = ${idwarehouse}
-    left join stock_levels l
-      on l.idaccount = ${idaccount} and l.idproduct = ${idproduct} and l.idwarehouse = ${idwarehouse}
+    left join products p on p.idaccount = ? and p.idproduct = ?
+    left join warehouses w on w.idaccount = ? and w.idwarehouse = ?
+    left join stock_levels l on l.idaccount = ? and l.idproduct = ? and l.idwarehouse = ?
     left join location_stock s
       on s.idaccount = l.idaccount and s.idproduct = l.idproduct and s.idwarehouse = l.idwarehouse
       and s.slot <> 0
     left join locations loc
-      on loc.idaccount = s.idaccount and loc.idlocation = s.slot and loc.idwarehouse = ${idwarehouse}
-    order by s.slot`.execute(db);
-  return result.rows;
+      on loc.idaccount = s.idaccount and loc.idlocation = s.slot and loc.idwarehouse = ?
+    order by s.slot`,
+);
+
+export async function warehouseDetailRows(db: Db, engine: Engine, key: LevelKey) {
+  const { idaccount, idproduct, idwarehouse } = key;
+  return run<WarehouseDetailRow>(db, engine, warehouseDetail, [
+    idaccount,
+    idproduct,
+    idaccount,
+    idwarehouse,
+    idaccount,
+    idproduct,
+    idwarehouse,
+    idwarehouse,
+  ]);
 }
 
 export async function slotsOf(db: Db, key: LevelKey): Promise<SlotLevel[]> {
@@ -612,4 +630,160 @@ export async function slotHoldsStock(db: Db, idaccount: number, slot: number): P
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stock change (POST /products/{id}/stock/{idwarehouse}, receipts, imports): its statements
+// are SQL text written once (src/db/statement.ts), so no query is built per change.
+
+/** The product, its level and the named location of a stock change, as lockChangeTarget finds them. */
+export interface ChangeTargetRow extends LevelRow {
+  productcode: string;
+  name: string;
+  type: string;
+  active: number;
+  location_idwarehouse: number | null;
+  location_name: string | null;
+  location_is_bulk: number | null;
+}
+
+const TARGET_COLUMNS = `p.idproduct, p.productcode, p.name, p.type, p.active,
+  l.idwarehouse, l.stock, l.reserved_picklists, l.reserved_backorders, l.reserved_allocations`;
+const TARGET_LEVEL = `join warehouses w on w.idaccount = p.idaccount and w.idwarehouse = ?
+  join stock_levels l on l.idaccount = p.idaccount and l.idproduct = p.idproduct and l.idwarehouse = w.idwarehouse
+  where p.idaccount = ? and p.idproduct = ?`;
+// Each row's locks are taken in the order the locking clauses name the tables (product, location,
+// level: the global order of ADR 0012); the FROM list follows it too.
+const targetAt = statement(
+  `select ${TARGET_COLUMNS}, nl.idwarehouse as location_idwarehouse, nl.name as location_name,
+     nl.is_bulk_location as location_is_bulk
+   from products p join locations nl on nl.idaccount = p.idaccount and nl.idlocation = ?
+   ${TARGET_LEVEL}`,
+  'for share of p, nl for no key update of l',
+);
+const targetAnywhere = statement(
+  `select ${TARGET_COLUMNS}, null as location_idwarehouse, null as location_name, null as location_is_bulk
+   from products p ${TARGET_LEVEL}`,
+  'for share of p for no key update of l',
+);
+
+/**
+ * Locks what a stock change of one product in one warehouse needs before it decides, in one
+ * statement and in the global order: the product shared (its type and active flag hold until
+ * commit), the named location shared (it cannot be deleted meanwhile), the level for update.
+ * Undefined when any of them is missing (unknown product, warehouse or location, or the product's
+ * first stock in this warehouse): the caller takes the long way, which says what is missing or
+ * creates the level.
+ */
+export async function lockChangeTarget(
+  trx: Trx,
+  engine: Engine,
+  key: LevelKey,
+  idlocation: number | null,
+): Promise<ChangeTargetRow | undefined> {
+  const { idaccount, idproduct, idwarehouse } = key;
+  const rows =
+    idlocation === null
+      ? await run<ChangeTargetRow>(trx, engine, targetAnywhere, [idwarehouse, idaccount, idproduct])
+      : await run<ChangeTargetRow>(trx, engine, targetAt, [idlocation, idwarehouse, idaccount, idproduct]);
+  return rows[0];
+}
+
+/** A slot of a level with its location's warehouse, name and bulk flag (none for slot 0). */
+export interface LocatedSlotRow extends SlotLevel {
+  location_idwarehouse: number | null;
+  name: string | null;
+  is_bulk_location: number | null;
+}
+
+const slotsOfLevel = statement(
+  `select s.slot, s.stock, s.reserved_picklists, loc.idwarehouse as location_idwarehouse, loc.name,
+     loc.is_bulk_location
+   from location_stock s
+   left join locations loc on loc.idaccount = s.idaccount and loc.idlocation = s.slot
+   where s.idaccount = ? and s.idproduct = ? and s.idwarehouse = ?
+   order by s.slot`,
+  'for no key update of s',
+);
+
+/**
+ * The slots of a level the caller has locked, locked in slot order (the order after their level),
+ * with their locations. A separate statement from the level's lock on purpose: on PostgreSQL it
+ * reads after that lock was granted, so it sees what the level's previous holder committed.
+ */
+export async function lockLocatedSlots(trx: Trx, engine: Engine, key: LevelKey): Promise<LocatedSlotRow[]> {
+  return run<LocatedSlotRow>(trx, engine, slotsOfLevel, [key.idaccount, key.idproduct, key.idwarehouse]);
+}
+
+// Under the level's lock the caller knows whether the slot exists: an UPDATE, or an INSERT of a
+// new slot (never an upsert: its proposed row would be checked with a negative change).
+const SLOT_UPDATE = `update location_stock set stock = stock + ?
+  where idaccount = ? and idproduct = ? and idwarehouse = ? and slot = ?`;
+const SLOT_INSERT = `insert into location_stock (stock, idaccount, idproduct, idwarehouse, slot, reserved_picklists)
+  values (?, ?, ?, ?, ?, 0)`;
+const LEVEL_UPDATE = `update stock_levels set stock = stock + ?, updated = ?
+  where idaccount = ? and idproduct = ? and idwarehouse = ?`;
+const HISTORY_INSERT = `insert into stock_history (idaccount, idproduct, idwarehouse, idlocation, old_stock,
+    stock_change, new_stock, location_old_stock, location_stock_change, location_new_stock, reason,
+    change_type, reference_type, reference_id, changed_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  returning idproduct_stock_history`;
+const slotUpdate = statement(SLOT_UPDATE);
+const slotInsert = statement(SLOT_INSERT);
+const levelUpdate = statement(LEVEL_UPDATE);
+const historyInsert = statement(HISTORY_INSERT);
+// PostgreSQL: the three writes in one statement (data-modifying WITHs run whether read or not).
+const changeWrites = (slotWrite: string) =>
+  statement(`with s as (${slotWrite}), l as (${LEVEL_UPDATE}) ${HISTORY_INSERT}`);
+const changeWritesUpdate = changeWrites(SLOT_UPDATE);
+const changeWritesInsert = changeWrites(SLOT_INSERT);
+
+/**
+ * Writes a decided stock change of one slot of a locked level: the slot (created when it is new),
+ * the level, and the ledger row, each once. One statement on PostgreSQL, three on SQLite (each a
+ * prepared statement in-process). CHECK constraints stay the last line of defence. Answers the
+ * ledger row's id.
+ */
+export async function writeStockChange(
+  trx: Trx,
+  engine: Engine,
+  key: LevelKey,
+  slot: { slot: number; isNew: boolean },
+  history: HistoryInsert,
+  now: string,
+): Promise<number> {
+  const { idaccount, idproduct, idwarehouse } = key;
+  const change = history.stock_change;
+  // The same parameters for both slot statements: the change first, then the slot's key.
+  const slotParams = [change, idaccount, idproduct, idwarehouse, slot.slot];
+  const levelParams = [change, now, idaccount, idproduct, idwarehouse];
+  const historyParams = [
+    history.idaccount,
+    history.idproduct,
+    history.idwarehouse,
+    history.idlocation,
+    history.old_stock,
+    history.stock_change,
+    history.new_stock,
+    history.location_old_stock,
+    history.location_stock_change,
+    history.location_new_stock,
+    history.reason,
+    history.change_type,
+    history.reference_type,
+    history.reference_id,
+    history.changed_at,
+  ];
+  type Id = { idproduct_stock_history: number };
+  if (engine === 'postgres')
+    return (
+      await run<Id>(trx, engine, slot.isNew ? changeWritesInsert : changeWritesUpdate, [
+        ...slotParams,
+        ...levelParams,
+        ...historyParams,
+      ])
+    )[0]!.idproduct_stock_history;
+  await run(trx, engine, slot.isNew ? slotInsert : slotUpdate, slotParams);
+  await run(trx, engine, levelUpdate, levelParams);
+  return (await run<Id>(trx, engine, historyInsert, historyParams))[0]!.idproduct_stock_history;
 }

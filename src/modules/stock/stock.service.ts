@@ -1,21 +1,31 @@
 import type { DatabaseHandle } from '../../db/connection.ts';
-import { beforeCommit, withTransaction, type Db, type Trx } from '../../db/transaction.ts';
-import { DomainError, invalid, invalidState, notFound } from '../../domain/errors.ts';
+import {
+  beforeCommit,
+  unitSlot,
+  unitState,
+  unitStateIfAny,
+  withTransaction,
+  type Db,
+  type Trx,
+} from '../../db/transaction.ts';
+import { DomainError, invalid, invalidState } from '../../domain/errors.ts';
 import {
   changeForAmount,
   checkSlotChange,
   describeViolation,
-  isViolation,
-  planMove,
-  planPickReservation,
   warehouseStock,
   type SlotLevel,
-  type WarehouseStock,
 } from '../../domain/stock.ts';
-import { formatDateTime, normaliseDateTime, type Clock } from '../../domain/time.ts';
+import { formatDateTime, type Clock } from '../../domain/time.ts';
 import { STOCKED_TYPES, type CatalogService } from '../catalog/catalog.service.ts';
 import type { EventsService } from '../events/events.service.ts';
+import { checkLockOrder, impliedSlot, levelKey, MAX_STOCK, whereName } from './stock.keys.ts';
+import { createStockMoves } from './stock.moves.ts';
+import { emptyLevel, locationView } from './stock.reads.ts';
+import * as reads from './stock.reads.ts';
 import * as repo from './stock.repository.ts';
+import { locationToSlot, slotToLocation } from './stock.repository.ts';
+import { createStockReservations } from './stock.reservations.ts';
 
 /**
  * Stock levels, location stock, picklist reservations and the ledger. Every stock change in the
@@ -27,6 +37,10 @@ import * as repo from './stock.repository.ts';
  *   4. write relative updates;
  *   5. append ledger rows and outbox events in the same transaction.
  * Functions named ...InTrx run inside the caller's transaction; the others open their own.
+ *
+ * This file holds the core: the per-transaction state (TrxState), level locks and writes, the
+ * stock change and its events. Moves are in stock.moves.ts, picklist and backorder/allocation
+ * reservations in stock.reservations.ts, reads outside the unit of work in stock.reads.ts.
  */
 
 /** Runs after every change of stock or picklist reservations of one (product, warehouse), in the same transaction. */
@@ -36,14 +50,6 @@ export type StockListener = (
   idproduct: number,
   idwarehouse: number,
 ) => Promise<void>;
-
-/** A reservation for a new picklist line (reservePicksInTrx). */
-export interface PickReservation {
-  idproduct: number;
-  idwarehouse: number;
-  idpicklist_product: number;
-  amount: number;
-}
 
 export interface StockChangeInput {
   idproduct: number;
@@ -64,14 +70,6 @@ export interface StockChangeInput {
   referenceId?: number | null;
 }
 
-const slotToLocation = (slot: number): number | null => (slot === 0 ? null : slot);
-const locationToSlot = (idlocation: number | null): number => idlocation ?? 0;
-
-/** PostgreSQL's integer: no warehouse stock may grow past it. */
-const MAX_STOCK = 2_147_483_647;
-
-const levelKey = (k: { idproduct: number; idwarehouse: number }) => `${k.idproduct}:${k.idwarehouse}`;
-
 /** What stock events say about their product. */
 interface ProductRef {
   idproduct: number;
@@ -91,7 +89,7 @@ interface ProductRef {
  * - freeBefore: the free stock of each level before this transaction first changed it, and
  *   bookedOut: the levels picklists booked stock out of. Their events (free_stock_changed,
  *   stock_changed of picklists) go out once per level just before the commit: see flushEvents.
- * Keyed by the transaction object: a retried transaction is a new object that starts empty.
+ * It lives in the transaction's unit of work (src/db/transaction.ts): a retried transaction starts empty.
  * Entries are never mutated, only replaced, so rows handed out earlier stay as they were then.
  */
 interface TrxState {
@@ -102,93 +100,18 @@ interface TrxState {
   idaccount?: number;
 }
 
+/** The stock service's place in each transaction's unit of work. */
+const STOCK_STATE = unitSlot<TrxState>('stock', () => ({
+  levels: new Map(),
+  products: new Map(),
+  freeBefore: new Map(),
+  bookedOut: new Set(),
+}));
+
 const freeOf = (l: repo.LevelRow) =>
   l.stock - l.reserved_picklists - l.reserved_backorders - l.reserved_allocations;
 const freeDelta = (d: repo.LevelDeltas) =>
   (d.stock ?? 0) - (d.reserved_picklists ?? 0) - (d.reserved_backorders ?? 0) - (d.reserved_allocations ?? 0);
-
-const emptyLevel = (idproduct: number, idwarehouse: number): repo.LevelRow => ({
-  idproduct,
-  idwarehouse,
-  stock: 0,
-  reserved_picklists: 0,
-  reserved_backorders: 0,
-  reserved_allocations: 0,
-});
-
-/** A located slot as GET /products/{id}/stock/{idwarehouse} lists it. */
-function locationView(
-  idwarehouse: number,
-  s: {
-    slot: number;
-    name: string;
-    stock: number;
-    reserved_picklists: number;
-    is_bulk_location: number | null;
-  },
-) {
-  return {
-    idlocation: s.slot,
-    idwarehouse,
-    name: s.name,
-    stock: s.stock,
-    reserved_picklists: s.reserved_picklists,
-    free_stock: s.stock - s.reserved_picklists,
-    is_bulk_location: s.is_bulk_location === 1,
-  };
-}
-
-/**
- * The slot a stock change without idlocation applies to (Picqer: "try to find a matching location"):
- * the product's only location holding stock in the warehouse, else no specific location.
- */
-function impliedSlot(slots: readonly SlotLevel[]): number {
-  const stocked = slots.filter((s) => s.slot !== 0 && s.stock > 0);
-  return stocked.length === 1 ? stocked[0]!.slot : 0;
-}
-
-/** A ledger row as the API shows it: Picqer's fields plus our per-location ones and the reference. */
-function historyView(r: NonNullable<Awaited<ReturnType<typeof repo.getHistory>>>) {
-  return {
-    idproduct_stock_history: r.idproduct_stock_history,
-    idproduct: r.idproduct,
-    idwarehouse: r.idwarehouse,
-    idlocation: r.idlocation,
-    iduser: null,
-    old_stock: r.old_stock,
-    stock_change: r.stock_change,
-    new_stock: r.new_stock,
-    reason: r.reason,
-    change_type: r.change_type,
-    changed_at: r.changed_at,
-    location_old_stock: r.location_old_stock,
-    location_stock_change: r.location_stock_change,
-    location_new_stock: r.location_new_stock,
-    reference_type: r.reference_type,
-    reference_id: r.reference_id,
-  };
-}
-
-const compareLevels = (a: LevelPair, b: LevelPair) =>
-  a.idproduct - b.idproduct || a.idwarehouse - b.idwarehouse;
-type LevelPair = { idproduct: number; idwarehouse: number };
-
-/**
- * Levels are locked in (idproduct, idwarehouse) order (ADR 0003). A transaction that holds some
- * and then locks one that sorts before the last it holds can deadlock with another doing the
- * opposite: STOCKROOM_LOCK_ORDER=throw (the tests) makes that an error with the keys, so a use case
- * that does not lock its footprint up front is found by the suite, not by a deadlock in production.
- */
-function checkLockOrder(held: Iterable<LevelPair>, wanted: readonly LevelPair[]): void {
-  if (process.env.STOCKROOM_LOCK_ORDER !== 'throw') return;
-  let last: LevelPair | undefined;
-  for (const h of held) if (!last || compareLevels(h, last) > 0) last = h;
-  const early = wanted.find((w) => last && compareLevels(w, last) < 0);
-  if (early)
-    throw new Error(
-      `lock order: level ${early.idproduct}:${early.idwarehouse} locked after ${last!.idproduct}:${last!.idwarehouse}`,
-    );
-}
 
 export function createStockService(deps: {
   handle: DatabaseHandle;
@@ -201,20 +124,7 @@ export function createStockService(deps: {
   const listeners: StockListener[] = [];
   const now = () => formatDateTime(clock());
 
-  const whereName = (slot: number) => (slot === 0 ? 'no specific location' : `location ${slot}`);
-
-  const trxStates = new WeakMap<Trx, TrxState>();
-  function stateOf(trx: Trx): TrxState {
-    // A pool handle would keep its state forever, stale after the first commit.
-    if (!trx.isTransaction) throw new Error('stock: ...InTrx functions need a transaction');
-    let state = trxStates.get(trx);
-    if (!state)
-      trxStates.set(
-        trx,
-        (state = { levels: new Map(), products: new Map(), freeBefore: new Map(), bookedOut: new Set() }),
-      );
-    return state;
-  }
+  const stateOf = (trx: Trx): TrxState => unitState(trx, STOCK_STATE);
 
   /**
    * A level's free stock changed by `delta` (the row is after the change): the first change of the
@@ -225,6 +135,12 @@ export function createStockService(deps: {
     const state = stateOf(trx);
     const k = levelKey(row);
     if (!state.freeBefore.has(k)) state.freeBefore.set(k, freeOf(row) - delta);
+    oweEvents(trx, idaccount);
+  }
+
+  /** A picklist booked stock out of the level: its stock event goes out once, before the commit. */
+  function bookedOutOf(trx: Trx, idaccount: number, key: repo.LevelKey): void {
+    stateOf(trx).bookedOut.add(levelKey(key));
     oweEvents(trx, idaccount);
   }
 
@@ -261,11 +177,19 @@ export function createStockService(deps: {
     state.freeBefore.clear();
   }
 
+  /**
+   * A locked level as it is now, after a write that changed its free stock by `freeDelta`: the
+   * transaction's view of it follows (see TrxState), and its events are owed.
+   */
+  function hold(trx: Trx, idaccount: number, row: repo.LevelRow, freeDelta = 0): void {
+    stateOf(trx).levels.set(levelKey(row), row);
+    freeChanged(trx, idaccount, row, freeDelta);
+  }
+
   /** Relative update of a locked level; the transaction's view of it follows (see TrxState). */
   async function writeLevel(trx: Trx, key: repo.LevelKey, d: repo.LevelDeltas): Promise<repo.LevelRow> {
     const row = await repo.adjustLevel(trx, key, d, now());
-    stateOf(trx).levels.set(levelKey(row), row);
-    freeChanged(trx, key.idaccount, row, freeDelta(d));
+    hold(trx, key.idaccount, row, freeDelta(d));
     return row;
   }
 
@@ -363,27 +287,36 @@ export function createStockService(deps: {
     );
   }
 
-  /** Changes the stock of one slot by a relative amount, under the seed's rules; writes the ledger. */
-  async function changeInTrx(
+  /**
+   * Changes the stock of one slot by a relative amount, under the seed's rules, on the locked level
+   * and slots; writes the slot, the level and the ledger each once (repo.writeStockChange). Answers
+   * the ledger row's id (none when nothing changed) and the level's slots as they are now.
+   */
+  async function applyChange(
     trx: Trx,
     idaccount: number,
     input: StockChangeInput,
-  ): Promise<number | undefined> {
+  ): Promise<{ idhistory: number | undefined; slots: repo.LocatedSlotRow[] }> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
     const level = await lockedLevel(trx, key);
-    const slots = await lockSlotsInTrx(trx, key, input.slot === 'implied' ? [] : [input.slot]);
-    // Slot 0 always exists with its level, and an implied location holds stock, so both are found.
+    const slots = await repo.lockLocatedSlots(trx, engine, key);
+    // Slot 0 always exists with its level and an implied location holds stock, so both are found;
+    // a named location may hold no slot of this level yet (the write creates it).
     const slotNo = input.slot === 'implied' ? impliedSlot(slots) : input.slot;
-    const slot = slots.find((s) => s.slot === slotNo)!;
+    const found = slots.find((s) => s.slot === slotNo);
+    const slot = found ?? { slot: slotNo, stock: 0, reserved_picklists: 0 };
     const change = input.setTo !== undefined ? changeForAmount(slot.stock, input.setTo) : input.change;
-    if (change === 0) return undefined;
+    if (change === 0) {
+      // Nothing to book; a location named for the first time still becomes the product's slot.
+      if (!found) await repo.ensureSlot(trx, key, slotNo);
+      return { idhistory: undefined, slots: found ? slots : await repo.lockLocatedSlots(trx, engine, key) };
+    }
     const violation = checkSlotChange(slot, change);
     if (violation)
       throw new DomainError('insufficient_stock', describeViolation(violation, whereName(slotNo)));
     if (level.stock + change > MAX_STOCK)
       throw invalid(`The stock of a warehouse cannot exceed ${MAX_STOCK}; it is ${level.stock} now`);
-    await repo.adjustSlot(trx, key, slotNo, { stock: change });
-    await writeLevel(trx, key, { stock: change });
+    const at = now();
     const history = {
       idaccount,
       idproduct: input.idproduct,
@@ -399,327 +332,44 @@ export function createStockService(deps: {
       change_type: input.changeType,
       reference_type: input.referenceType ?? null,
       reference_id: input.referenceId ?? null,
-      changed_at: now(),
+      changed_at: at,
     };
-    const idhistory = await repo.insertHistory(trx, history);
+    const idhistory = await repo.writeStockChange(
+      trx,
+      engine,
+      key,
+      { slot: slotNo, isNew: !found },
+      history,
+      at,
+    );
+    // The level is locked and was written only here: what it is now follows without a read.
+    hold(trx, idaccount, { ...level, stock: level.stock + change }, change);
     const { idaccount: _a, ...historyData } = history;
     await events.emit(trx, idaccount, 'products.stock_changed', 'product', input.idproduct, {
       product: await productEventData(trx, idaccount, input.idproduct),
       product_stock_history: { idproduct_stock_history: idhistory, ...historyData },
     });
     await notifyListeners(trx, idaccount, input.idproduct, input.idwarehouse);
-    return idhistory;
+    const after = found
+      ? slots.map((s) => (s.slot === slotNo ? { ...s, stock: s.stock + change } : s))
+      : await repo.lockLocatedSlots(trx, engine, key);
+    return { idhistory, slots: after };
   }
 
-  /** Moves stock between two slots of one warehouse; picklist reservations that no longer fit move along. */
-  async function moveInTrx(
+  /** Changes the stock of one slot by a relative amount (see applyChange); answers the ledger row's id. */
+  async function changeInTrx(
     trx: Trx,
     idaccount: number,
-    input: {
-      idproduct: number;
-      idwarehouse: number;
-      from: number;
-      to: number;
-      amount: number;
-      reason: string;
-    },
-  ): Promise<void> {
-    const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
-    const level = await lockedLevel(trx, key);
-    const slots = await lockSlotsInTrx(trx, key, [input.from, input.to]);
-    const from = slots.find((s) => s.slot === input.from)!;
-    const to = slots.find((s) => s.slot === input.to)!;
-    const plan = planMove(from, input.amount);
-    if (isViolation(plan))
-      throw new DomainError('insufficient_stock', describeViolation(plan, whereName(input.from)));
-    let left = plan.reservationsMoved;
-    for (const line of await repo.pickReservationsOnSlot(trx, key, input.from)) {
-      if (left === 0) break;
-      const take = Math.min(left, line.amount);
-      await repo.adjustPickLocation(trx, idaccount, line.idpicklist_product, input.from, -take);
-      await repo.upsertPickLocations(trx, [
-        {
-          idaccount,
-          idpicklist_product: line.idpicklist_product,
-          idproduct: input.idproduct,
-          idwarehouse: input.idwarehouse,
-          slot: input.to,
-          amount: take,
-        },
-      ]);
-      left -= take;
-    }
-    await repo.adjustSlot(trx, key, input.from, {
-      stock: -input.amount,
-      reserved_picklists: -plan.reservationsMoved,
-    });
-    await repo.adjustSlot(trx, key, input.to, {
-      stock: input.amount,
-      reserved_picklists: plan.reservationsMoved,
-    });
-    for (const [slot, change] of [
-      [from, -input.amount],
-      [to, input.amount],
-    ] as const) {
-      await repo.insertHistory(trx, {
-        idaccount,
-        idproduct: input.idproduct,
-        idwarehouse: input.idwarehouse,
-        idlocation: slotToLocation(slot.slot),
-        old_stock: level.stock,
-        stock_change: 0,
-        new_stock: level.stock,
-        location_old_stock: slot.stock,
-        location_stock_change: change,
-        location_new_stock: slot.stock + change,
-        reason: input.reason,
-        change_type: 'move',
-        reference_type: null,
-        reference_id: null,
-        changed_at: now(),
-      });
-    }
-  }
-
-  /**
-   * Reserves stock for new picklist lines at concrete slots: picking locations first, then no
-   * specific location, bulk locations last; lines in the given order. The caller has locked the
-   * levels and checked that enough unreserved stock exists; a shortfall here is a programming error
-   * surfaced as a rule error. Made for many lines at once (a batch of picklists): the slots of all
-   * their levels are locked in one statement (in the fixed order), each slot and level is written
-   * once, the reservations in one statement. Answers each line's slots, in the order given.
-   * `reservedBackorders`: relative changes of reserved_backorders written in the same statement as
-   * the levels' reserved_picklists (processing moves units from backorders onto picklists: one
-   * write per level, not two, so PostgreSQL does not check each level's foreign keys again).
-   */
-  async function reservePicksInTrx(
-    trx: Trx,
-    idaccount: number,
-    lines: readonly PickReservation[],
-    reservedBackorders: readonly {
-      idproduct: number;
-      idwarehouse: number;
-      reserved_backorders: number;
-    }[] = [],
-  ): Promise<{ slot: number; amount: number }[][]> {
-    if (lines.length === 0) {
-      if (reservedBackorders.length > 0) await writeLevels(trx, idaccount, reservedBackorders);
-      return [];
-    }
-    const slotsOf = new Map<string, (SlotLevel & { bulk: boolean })[]>();
-    for (const r of await repo.slotsWithLocations(trx, engine, idaccount, lines)) {
-      const slot = { slot: r.slot, stock: r.stock, reserved_picklists: r.reserved_picklists };
-      const all = slotsOf.get(levelKey(r)) ?? [];
-      all.push({ ...slot, bulk: r.is_bulk_location === 1 });
-      slotsOf.set(levelKey(r), all);
-    }
-    const rank = (s: { slot: number; bulk: boolean }) => (s.slot === 0 ? 1 : s.bulk ? 2 : 0);
-    const slotDeltas = new Map<string, { key: repo.LevelKey; slot: number; amount: number }>();
-    const levelDeltas = new Map<string, { key: repo.LevelKey; amount: number }>();
-    const reservations = new Map<string, repo.PickLocationRow>();
-    const plans = [];
-    for (const line of lines) {
-      const key = { idaccount, idproduct: line.idproduct, idwarehouse: line.idwarehouse };
-      const slots = slotsOf.get(levelKey(line)) ?? [];
-      const plan = planPickReservation(
-        [...slots].sort((a, b) => rank(a) - rank(b) || a.slot - b.slot),
-        line.amount,
-      );
-      if (!plan)
-        throw new DomainError(
-          'insufficient_stock',
-          `Not enough unreserved stock of product ${line.idproduct}`,
-        );
-      for (const p of plan) {
-        // The next line of the same level sees this reservation.
-        const slot = slots.find((s) => s.slot === p.slot)!;
-        slot.reserved_picklists += p.amount;
-        const sk = `${levelKey(line)}:${p.slot}`;
-        slotDeltas.set(sk, { key, slot: p.slot, amount: (slotDeltas.get(sk)?.amount ?? 0) + p.amount });
-        const rk = `${line.idpicklist_product}:${p.slot}`;
-        const before = reservations.get(rk)?.amount ?? 0;
-        reservations.set(rk, {
-          ...key,
-          idpicklist_product: line.idpicklist_product,
-          slot: p.slot,
-          amount: before + p.amount,
-        });
-      }
-      const lk = levelKey(line);
-      levelDeltas.set(lk, { key, amount: (levelDeltas.get(lk)?.amount ?? 0) + line.amount });
-      plans.push(plan);
-    }
-    await repo.adjustSlots(
-      trx,
-      idaccount,
-      [...slotDeltas.values()].map((d) => ({ ...d.key, slot: d.slot, reserved_picklists: d.amount })),
-    );
-    await repo.upsertPickLocations(trx, [...reservations.values()]);
-    const changes = new Map<string, repo.LevelChange>(
-      [...levelDeltas].map(([k, d]) => [k, { ...d.key, reserved_picklists: d.amount }]),
-    );
-    for (const c of reservedBackorders) {
-      const k = levelKey(c);
-      const change = changes.get(k) ?? { idproduct: c.idproduct, idwarehouse: c.idwarehouse };
-      changes.set(k, {
-        ...change,
-        reserved_backorders: (change.reserved_backorders ?? 0) + c.reserved_backorders,
-      });
-    }
-    await writeLevels(trx, idaccount, [...changes.values()]);
-    return plans;
-  }
-
-  /** One line's reservation (see reservePicksInTrx). */
-  async function reservePickInTrx(
-    trx: Trx,
-    idaccount: number,
-    input: PickReservation,
-  ): Promise<{ slot: number; amount: number }[]> {
-    return (await reservePicksInTrx(trx, idaccount, [input]))[0]!;
-  }
-
-  /**
-   * Ends a picklist line's reservation: `picked` units leave the warehouse (ledger rows of change
-   * type `picklist`), the rest is released. Listeners then hand freed stock to waiting backorders.
-   */
-  async function settlePickInTrx(
-    trx: Trx,
-    idaccount: number,
-    input: {
-      idpicklist_product: number;
-      picked: number;
-      reason: string;
-      referenceType: string;
-      referenceId: number;
-    },
-  ): Promise<void> {
-    const locations = await repo.pickLocationsOfLine(trx, idaccount, input.idpicklist_product);
-    const first = locations[0];
-    if (!first) return;
-    const key = { idaccount, idproduct: first.idproduct, idwarehouse: first.idwarehouse };
-    const level = await lockedLevel(trx, key);
-    const slots = await lockSlotsInTrx(trx, key);
-    let toBookOut = input.picked;
-    let levelStock = level.stock;
-    let reservedTotal = 0;
-    for (const loc of locations) {
-      if (loc.amount === 0) continue;
-      const out = Math.min(loc.amount, toBookOut);
-      toBookOut -= out;
-      reservedTotal += loc.amount;
-      await repo.adjustSlot(trx, key, loc.slot, { stock: -out, reserved_picklists: -loc.amount });
-      await repo.adjustPickLocation(trx, idaccount, input.idpicklist_product, loc.slot, -loc.amount);
-      if (out > 0) {
-        const slot = slots.find((s) => s.slot === loc.slot)!;
-        await repo.insertHistory(trx, {
-          idaccount,
-          idproduct: key.idproduct,
-          idwarehouse: key.idwarehouse,
-          idlocation: slotToLocation(loc.slot),
-          old_stock: levelStock,
-          stock_change: -out,
-          new_stock: levelStock - out,
-          location_old_stock: slot.stock,
-          location_stock_change: -out,
-          location_new_stock: slot.stock - out,
-          reason: input.reason,
-          change_type: 'picklist',
-          reference_type: input.referenceType,
-          reference_id: input.referenceId,
-          changed_at: now(),
-        });
-        levelStock -= out;
-      }
-    }
-    if (toBookOut > 0)
-      throw invalid(`Picked amount exceeds what picklist line ${input.idpicklist_product} reserved`);
-    const bookedOut = level.stock - levelStock;
-    if (reservedTotal === 0) return;
-    await writeLevel(trx, key, { stock: -bookedOut, reserved_picklists: -reservedTotal });
-    // One stock change per level for the whole picklist, however many lines it has (flushEvents).
-    if (bookedOut > 0) {
-      stateOf(trx).bookedOut.add(levelKey(key));
-      oweEvents(trx, idaccount);
-    }
-    await notifyListeners(trx, idaccount, key.idproduct, key.idwarehouse);
-  }
-
-  /**
-   * Relative change of the backorder/allocation reservations of a locked level. Its free stock
-   * event, if the transaction's net change calls for one, goes out before the commit.
-   */
-  async function adjustReservedInTrx(
-    trx: Trx,
-    key: repo.LevelKey,
-    d: { reserved_backorders?: number; reserved_allocations?: number },
-  ): Promise<void> {
-    await writeLevel(trx, key, d);
-  }
-
-  /**
-   * Relative changes of the backorder/allocation reservations of many locked levels, one statement
-   * (see adjustReservedInTrx; each level at most once).
-   */
-  async function adjustReservedManyInTrx(
-    trx: Trx,
-    idaccount: number,
-    changes: readonly {
-      idproduct: number;
-      idwarehouse: number;
-      reserved_backorders?: number;
-      reserved_allocations?: number;
-    }[],
-  ): Promise<void> {
-    await writeLevels(
-      trx,
-      idaccount,
-      changes.map((c) => ({
-        idproduct: c.idproduct,
-        idwarehouse: c.idwarehouse,
-        reserved_backorders: c.reserved_backorders ?? 0,
-        reserved_allocations: c.reserved_allocations ?? 0,
-      })),
-    );
-  }
-
-  /**
-   * The stock of products per warehouse: one entry for EVERY warehouse of the account (active or
-   * not, ordered by idwarehouse), zeros where the product has no level row yet. Product answers and
-   * GET /products/{id}/stock both use this, so they always agree.
-   */
-  async function stockOfProducts(
-    db: Db,
-    idaccount: number,
-    idproducts: number[],
-  ): Promise<Map<number, WarehouseStock[]>> {
-    if (idproducts.length === 0) return new Map();
-    const warehouses = await catalog.warehouseIds(db, idaccount);
-    const levels = new Map(
-      (await repo.levelsOfProducts(db, idaccount, idproducts)).map((l) => [
-        `${l.idproduct}:${l.idwarehouse}`,
-        l,
-      ]),
-    );
-    return new Map(
-      idproducts.map((idproduct) => [
-        idproduct,
-        warehouses.map((idwarehouse) =>
-          warehouseStock(levels.get(`${idproduct}:${idwarehouse}`) ?? emptyLevel(idproduct, idwarehouse)),
-        ),
-      ]),
-    );
-  }
-
-  async function productStock(db: Db, idaccount: number, idproduct: number): Promise<WarehouseStock[]> {
-    return (await stockOfProducts(db, idaccount, [idproduct])).get(idproduct) ?? [];
+    input: StockChangeInput,
+  ): Promise<number | undefined> {
+    return (await applyChange(trx, idaccount, input)).idhistory;
   }
 
   async function warehouseDetail(db: Db, idaccount: number, idproduct: number, idwarehouse: number) {
     const key = { idaccount, idproduct, idwarehouse };
     // A level this transaction holds is known (TrxState); otherwise read it.
     const level =
-      trxStates.get(db as Trx)?.levels.get(levelKey(key)) ??
+      unitStateIfAny(db, STOCK_STATE)?.levels.get(levelKey(key)) ??
       (await repo.levelOf(db, key)) ??
       emptyLevel(idproduct, idwarehouse);
     const locations = (await repo.slotsWithLocations(db, undefined, idaccount, [key]))
@@ -755,12 +405,34 @@ export function createStockService(deps: {
     return product;
   }
 
+  /** What the caller asks of a stock change, checked after the product (its errors come first). */
+  function checkChangeRequest(
+    product: { idproduct: number; type: string; active: number },
+    input: { change?: number; amount?: number; reason: string },
+  ): string {
+    if (!STOCKED_TYPES.includes(product.type))
+      throw invalidState(
+        `Product ${product.idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
+      );
+    if (product.active !== 1)
+      throw invalidState(`Product ${product.idproduct} is inactive: activate it before changing its stock`);
+    if ((input.change === undefined) === (input.amount === undefined))
+      throw invalid('Give exactly one of change (to add or remove stock) or amount (to set the stock level)');
+    const reason = input.reason.trim();
+    if (reason === '') throw invalid('reason is required: say why the stock changes');
+    return reason.slice(0, 1000);
+  }
+
   /**
    * POST /products/{id}/stock/{idwarehouse}: adds, removes (change) or sets (amount) the stock of one
-   * slot. Lock order: product (shared), location (shared), then changeInTrx locks level and slots.
-   * `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier read. An
-   * omitted idlocation means the product's single location holding stock in this warehouse, else
-   * no specific location (slot 'implied', also decided under the lock).
+   * slot. The footprint is locked first, in one statement and the global order: product (shared),
+   * the named location (shared), the level; then applyChange locks the level's slots, decides and
+   * writes. `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier
+   * read. An omitted idlocation means the product's single location holding stock in this
+   * warehouse, else no specific location (slot 'implied', also decided under the lock). When the
+   * statement finds nothing (an unknown product, warehouse or location, or the product's first
+   * stock in this warehouse) the change takes the long way, which names what is missing or creates
+   * the level.
    */
   async function changeStock(
     idaccount: number,
@@ -769,156 +441,84 @@ export function createStockService(deps: {
     input: { change?: number; amount?: number; idlocation?: number | null; reason: string },
   ) {
     return withTransaction(handle, async (trx) => {
-      const product = await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
-      if (product.active !== 1)
-        throw invalidState(`Product ${idproduct} is inactive: activate it before changing its stock`);
-      if ((input.change === undefined) === (input.amount === undefined))
+      const key = { idaccount, idproduct, idwarehouse };
+      const target = await repo.lockChangeTarget(trx, engine, key, input.idlocation ?? null);
+      if (!target) return changeStockTheLongWay(trx, key, input);
+      const reason = checkChangeRequest(target, input);
+      if (target.location_idwarehouse !== null && target.location_idwarehouse !== idwarehouse)
         throw invalid(
-          'Give exactly one of change (to add or remove stock) or amount (to set the stock level)',
+          `Location ${input.idlocation} is in warehouse ${target.location_idwarehouse}, not in warehouse ${idwarehouse}`,
         );
-      const reason = input.reason.trim();
-      if (reason === '') throw invalid('reason is required: say why the stock changes');
-      if (input.idlocation !== undefined && input.idlocation !== null)
-        await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
-      await changeInTrx(trx, idaccount, {
+      rememberProduct(trx, target);
+      hold(trx, idaccount, {
         idproduct,
         idwarehouse,
-        slot: input.idlocation === undefined ? 'implied' : locationToSlot(input.idlocation),
-        change: input.change ?? 0,
-        ...(input.amount !== undefined && { setTo: input.amount }),
-        reason: reason.slice(0, 1000),
-        changeType: 'api',
+        stock: target.stock,
+        reserved_picklists: target.reserved_picklists,
+        reserved_backorders: target.reserved_backorders,
+        reserved_allocations: target.reserved_allocations,
       });
-      return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+      const { slots } = await applyChange(trx, idaccount, changeInput(key, input, reason));
+      // The answer from the locked rows: the level as the transaction left it, its located slots.
+      return {
+        ...warehouseStock(stateOf(trx).levels.get(levelKey(key))!),
+        locations: slots
+          .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
+          .map((s) => locationView(idwarehouse, { ...s, name: s.name! })),
+      };
     });
   }
 
-  /**
-   * POST /products/{id}/stock/{idwarehouse}/move: moves stock between two slots of one warehouse.
-   * Inactive products may move (the warehouse total does not change).
-   */
-  async function moveStock(
-    idaccount: number,
-    idproduct: number,
-    idwarehouse: number,
-    input: { from_idlocation: number | null; to_idlocation: number | null; amount: number; reason?: string },
+  const changeInput = (
+    key: repo.LevelKey,
+    input: { change?: number; amount?: number; idlocation?: number | null },
+    reason: string,
+  ): StockChangeInput => ({
+    idproduct: key.idproduct,
+    idwarehouse: key.idwarehouse,
+    slot: input.idlocation === undefined ? 'implied' : locationToSlot(input.idlocation),
+    change: input.change ?? 0,
+    ...(input.amount !== undefined && { setTo: input.amount }),
+    reason,
+    changeType: 'api',
+  });
+
+  /** The stock change step by step: product, location, level (created when missing), slots. */
+  async function changeStockTheLongWay(
+    trx: Trx,
+    key: repo.LevelKey,
+    input: { change?: number; amount?: number; idlocation?: number | null; reason: string },
   ) {
-    return withTransaction(handle, async (trx) => {
-      await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
-      if (input.from_idlocation === input.to_idlocation)
-        throw invalid('from_idlocation and to_idlocation are the same: a move needs two different places');
-      const named = [input.from_idlocation, input.to_idlocation].filter((l): l is number => l !== null);
-      for (const idlocation of named.sort((a, b) => a - b))
-        await lockLocationIn(trx, idaccount, idwarehouse, idlocation);
-      await moveInTrx(trx, idaccount, {
-        idproduct,
-        idwarehouse,
-        from: locationToSlot(input.from_idlocation),
-        to: locationToSlot(input.to_idlocation),
-        amount: input.amount,
-        reason: input.reason?.trim() || 'Stock moved',
-      });
-      const detail = await warehouseDetail(trx, idaccount, idproduct, idwarehouse);
-      await events.emit(trx, idaccount, 'products.stock_on_location_changed', 'product', idproduct, {
-        product: await productEventData(trx, idaccount, idproduct),
-        from_idlocation: input.from_idlocation,
-        to_idlocation: input.to_idlocation,
-        amount: input.amount,
-        stock: detail,
-      });
-      return detail;
-    });
+    const { idaccount, idproduct, idwarehouse } = key;
+    const product = await lockStockedProduct(trx, idaccount, idproduct, idwarehouse);
+    const reason = checkChangeRequest(product, input);
+    if (input.idlocation !== undefined && input.idlocation !== null)
+      await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
+    await applyChange(trx, idaccount, changeInput(key, input, reason));
+    return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
   }
 
-  /**
-   * GET /products/{id}/stock/{idwarehouse}: the level and its locations as of one moment, read in
-   * one statement outside any transaction (a statement is its own snapshot on both engines; on
-   * SQLite no write lock is taken for a read).
-   */
-  async function readWarehouseDetail(idaccount: number, idproduct: number, idwarehouse: number) {
-    const rows = await repo.warehouseDetailRows(handle.db, { idaccount, idproduct, idwarehouse });
-    const first = rows[0]!;
-    if (first.product_found === null) throw notFound('Product', idproduct);
-    if (first.warehouse_found === null) throw notFound('Warehouse', idwarehouse);
-    const level =
-      first.stock === null
-        ? emptyLevel(idproduct, idwarehouse)
-        : {
-            idproduct,
-            idwarehouse,
-            stock: first.stock,
-            reserved_picklists: first.reserved_picklists!,
-            reserved_backorders: first.reserved_backorders!,
-            reserved_allocations: first.reserved_allocations!,
-          };
-    const locations = rows
-      .filter((r) => r.slot !== null && r.name !== null)
-      .map((r) =>
-        locationView(idwarehouse, {
-          slot: r.slot!,
-          name: r.name!,
-          stock: r.slot_stock!,
-          reserved_picklists: r.slot_reserved_picklists!,
-          is_bulk_location: r.is_bulk_location,
-        }),
-      );
-    return { ...warehouseStock(level), locations };
-  }
-
-  /** GET /warehouses/{id}/stock: every product with stock or reservations in the warehouse. */
-  async function warehouseProducts(
-    db: Db,
-    idaccount: number,
-    idwarehouse: number,
-    offset: number,
-    limit: number,
-  ) {
-    await catalog.requireWarehouse(db, idaccount, idwarehouse);
-    const rows = await repo.levelsOfWarehouse(db, idaccount, idwarehouse, offset, limit);
-    return rows.map((r) => ({
-      idproduct: r.idproduct,
-      productcode: r.productcode,
-      stock: warehouseStock(r),
-    }));
-  }
-
-  /**
-   * GET /stockhistory. sincedate/untildate take "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]"; a bare
-   * untildate includes that whole day.
-   */
-  async function history(
-    db: Db,
-    idaccount: number,
-    f: {
-      idproduct?: number | undefined;
-      idwarehouse?: number | undefined;
-      sincedate?: string | undefined;
-      untildate?: string | undefined;
-      offset: number;
-      limit: number;
-    },
-  ) {
-    const moment = (name: string, value: string | undefined, endOfDay: boolean) => {
-      if (value === undefined) return undefined;
-      const normal = normaliseDateTime(value.trim());
-      if (!normal) throw invalid(`${name} "${value}" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS`);
-      return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())
-        ? `${normal.slice(0, 10)} 23:59:59`
-        : normal;
-    };
-    const rows = await repo.listHistory(db, idaccount, {
-      ...f,
-      sincedate: moment('sincedate', f.sincedate, false),
-      untildate: moment('untildate', f.untildate, true),
-    });
-    return rows.map(historyView);
-  }
-
-  async function historyEntry(db: Db, idaccount: number, id: number) {
-    const row = await repo.getHistory(db, idaccount, id);
-    if (!row) throw notFound('Stock history entry', id);
-    return historyView(row);
-  }
+  const reservations = createStockReservations({
+    engine,
+    now,
+    lockedLevel,
+    lockSlotsInTrx,
+    writeLevel,
+    writeLevels,
+    bookedOutOf,
+    notifyListeners,
+  });
+  const moves = createStockMoves({
+    handle,
+    events,
+    now,
+    lockedLevel,
+    lockSlotsInTrx,
+    lockStockedProduct,
+    lockLocationIn,
+    warehouseDetail,
+    productEventData,
+  });
 
   return {
     onStockChange(listener: StockListener): void {
@@ -927,28 +527,22 @@ export function createStockService(deps: {
     lockLevelsInTrx,
     lockSlotsInTrx,
     changeInTrx,
-    moveInTrx,
-    reservePickInTrx,
-    reservePicksInTrx,
-    settlePickInTrx,
-    adjustReservedInTrx,
-    adjustReservedManyInTrx,
-    productStock,
-    stockOfProducts,
+    moveInTrx: moves.moveInTrx,
+    reservePickInTrx: reservations.reservePickInTrx,
+    reservePicksInTrx: reservations.reservePicksInTrx,
+    settlePickInTrx: reservations.settlePickInTrx,
+    adjustReservedInTrx: reservations.adjustReservedInTrx,
+    adjustReservedManyInTrx: reservations.adjustReservedManyInTrx,
+    productStock: reads.productStock,
+    stockOfProducts: reads.stockOfProducts,
     warehouseDetail,
-    readWarehouseDetail,
+    readWarehouseDetail: (idaccount: number, idproduct: number, idwarehouse: number) =>
+      reads.readWarehouseDetail(handle.db, engine, idaccount, idproduct, idwarehouse),
     changeStock,
-    moveStock,
-    warehouseProducts,
-    history,
-    historyEntry,
-    /** Answers the catalog's stock questions (wired in services.ts). */
-    stockReader: {
-      stockOfProducts,
-      productHoldsStock: repo.productHoldsStock,
-      locationHoldsStock: (db: Db, idaccount: number, idlocation: number) =>
-        repo.slotHoldsStock(db, idaccount, locationToSlot(idlocation)),
-    },
+    moveStock: moves.moveStock,
+    warehouseProducts: reads.warehouseProducts,
+    history: reads.history,
+    historyEntry: reads.historyEntry,
     slotToLocation,
     locationToSlot,
     /** Runs fn in a transaction of this service's database. */

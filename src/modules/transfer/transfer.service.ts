@@ -6,7 +6,11 @@ import { formatDateTime } from '../../domain/time.ts';
 import { productsByCodes, upsertProductsInTrx, type ProductBatchRow } from '../catalog/catalog.batch.ts';
 import { PRODUCT_TYPES } from '../catalog/catalog.schemas.ts';
 import { STOCKED_TYPES } from '../catalog/catalog.service.ts';
-import type { Services } from '../../services.ts';
+import type { DatabaseHandle } from '../../db/connection.ts';
+import type { Clock } from '../../domain/time.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { EventsService } from '../events/events.service.ts';
+import type { StockService } from '../stock/stock.service.ts';
 import {
   cell,
   readCsv,
@@ -90,7 +94,13 @@ function pages<T, K>(first: K, page: (after: K) => Promise<T[]>, next: (last: T)
  * slot to an amount under the level lock, with a reason, so the ledger has every count.
  */
 export function createTransferService(
-  services: Pick<Services, 'handle' | 'clock' | 'events' | 'catalog' | 'stock'>,
+  services: {
+    handle: DatabaseHandle;
+    clock: Clock;
+    events: EventsService;
+    catalog: CatalogService;
+    stock: StockService;
+  },
 ) {
   const { handle, clock, events, catalog, stock } = services;
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => withTransaction(handle, fn);

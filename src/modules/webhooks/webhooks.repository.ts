@@ -1,4 +1,4 @@
-import { sql, type Expression, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Engine } from '../../db/engine.ts';
 import type { HooksTable } from '../../db/schema.ts';
 import type { Db } from '../../db/transaction.ts';
@@ -86,84 +86,17 @@ export async function skipPending(db: Db, idaccount: number, idhook: number, now
 
 /**
  * Fan-out: one pending delivery per active hook of the account subscribed to the event, as one
- * INSERT ... SELECT that the events module runs with the event's own insert (same statement on
- * PostgreSQL), inside the event's transaction. `idevent` is an expression: the new event's id.
+ * INSERT ... SELECT that the events module runs with the events' own insert (same statement on
+ * PostgreSQL), inside their transaction, for every event the transaction emitted at once.
+ * `newEvents` is a relation of the new events: (idaccount, idevent, event, now).
  */
-export function queueDeliveries(
-  db: Db,
-  e: { idaccount: number; idevent: Expression<number>; event: string; now: string },
-) {
-  return db
-    .insertInto('webhook_deliveries')
-    .columns([
-      'idaccount',
-      'idhook',
-      'idevent',
-      'status',
-      'attempts',
-      'next_attempt_at',
-      'created_at',
-      'updated_at',
-    ])
-    .expression(
-      db
-        .selectFrom('hooks')
-        .select([
-          'idaccount',
-          'idhook',
-          sql<number>`cast(${e.idevent} as integer)`.as('idevent'),
-          sql<string>`'pending'`.as('status'),
-          sql<number>`0`.as('attempts'),
-          sql<string>`cast(${e.now} as text)`.as('next_attempt_at'),
-          sql<string>`cast(${e.now} as text)`.as('created_at'),
-          sql<string>`cast(${e.now} as text)`.as('updated_at'),
-        ])
-        .where('idaccount', '=', e.idaccount)
-        .where('event', '=', e.event)
-        .where('active', '=', 1)
-        .where('deleted', '=', 0),
-    );
-}
-
-/**
- * The fan-out of several events of one kind at once, as one INSERT ... SELECT: `newEvents` is a
- * relation of their ids (one column, idevent), e.g. the RETURNING of their insert on PostgreSQL.
- */
-export function queueDeliveriesOfMany(
-  db: Db,
-  e: { idaccount: number; newEvents: RawBuilder<{ idevent: number }>; event: string; now: string },
-) {
-  return db
-    .insertInto('webhook_deliveries')
-    .columns([
-      'idaccount',
-      'idhook',
-      'idevent',
-      'status',
-      'attempts',
-      'next_attempt_at',
-      'created_at',
-      'updated_at',
-    ])
-    .expression(
-      db
-        .selectFrom(['hooks', e.newEvents.as('ne')])
-        .select([
-          'hooks.idaccount',
-          'hooks.idhook',
-          sql<number>`cast(ne.idevent as integer)`.as('idevent'),
-          sql<string>`'pending'`.as('status'),
-          sql<number>`0`.as('attempts'),
-          sql<string>`cast(${e.now} as text)`.as('next_attempt_at'),
-          sql<string>`cast(${e.now} as text)`.as('created_at'),
-          sql<string>`cast(${e.now} as text)`.as('updated_at'),
-        ])
-        .where('hooks.idaccount', '=', e.idaccount)
-        .where('hooks.event', '=', e.event)
-        .where('hooks.active', '=', 1)
-        .where('hooks.deleted', '=', 0),
-    );
-}
+export const queueDeliveriesSql = (newEvents: string): string =>
+  `insert into webhook_deliveries
+     (idaccount, idhook, idevent, status, attempts, next_attempt_at, created_at, updated_at)
+   select e.idaccount, h.idhook, e.idevent, 'pending', 0, e.now, e.now, e.now
+   from ${newEvents} e
+   join hooks h on h.idaccount = e.idaccount and h.event = e.event
+   where h.active = 1 and h.deleted = 0`;
 
 export interface ClaimedDelivery {
   idaccount: number;

@@ -51,10 +51,7 @@ export function createWebhooksService(deps: {
   const guard: AddressGuard = createAddressGuard(deps.allowedHosts, deps.resolver);
   const now = () => formatDateTime(clock());
 
-  events.useFanOut(
-    (trx, e) => repo.queueDeliveries(trx, { ...e, now: now() }),
-    (trx, e) => repo.queueDeliveriesOfMany(trx, { ...e, now: now() }),
-  );
+  events.useFanOut(repo.queueDeliveriesSql);
 
   async function requireHook(db: Db, idaccount: number, idhook: number): Promise<repo.HookRow> {
     const hook = await repo.findHook(db, idaccount, idhook);
