@@ -643,50 +643,6 @@ export interface ChangeTargetRow extends LevelRow {
   type: string;
   active: number;
   location_idwarehouse: number | null;
-  location_name: string | null;
-  location_is_bulk: number | null;
-}
-
-const TARGET_COLUMNS = `p.idproduct, p.productcode, p.name, p.type, p.active,
-  l.idwarehouse, l.stock, l.reserved_picklists, l.reserved_backorders, l.reserved_allocations`;
-const TARGET_LEVEL = `join warehouses w on w.idaccount = p.idaccount and w.idwarehouse = ?
-  join stock_levels l on l.idaccount = p.idaccount and l.idproduct = p.idproduct and l.idwarehouse = w.idwarehouse
-  where p.idaccount = ? and p.idproduct = ?`;
-// Each row's locks are taken in the order the locking clauses name the tables (product, location,
-// level: the global order of ADR 0012); the FROM list follows it too.
-const targetAt = statement(
-  `select ${TARGET_COLUMNS}, nl.idwarehouse as location_idwarehouse, nl.name as location_name,
-     nl.is_bulk_location as location_is_bulk
-   from products p join locations nl on nl.idaccount = p.idaccount and nl.idlocation = ?
-   ${TARGET_LEVEL}`,
-  'for share of p, nl for no key update of l',
-);
-const targetAnywhere = statement(
-  `select ${TARGET_COLUMNS}, null as location_idwarehouse, null as location_name, null as location_is_bulk
-   from products p ${TARGET_LEVEL}`,
-  'for share of p for no key update of l',
-);
-
-/**
- * Locks what a stock change of one product in one warehouse needs before it decides, in one
- * statement and in the global order: the product shared (its type and active flag hold until
- * commit), the named location shared (it cannot be deleted meanwhile), the level for update.
- * Undefined when any of them is missing (unknown product, warehouse or location, or the product's
- * first stock in this warehouse): the caller takes the long way, which says what is missing or
- * creates the level.
- */
-export async function lockChangeTarget(
-  trx: Trx,
-  engine: Engine,
-  key: LevelKey,
-  idlocation: number | null,
-): Promise<ChangeTargetRow | undefined> {
-  const { idaccount, idproduct, idwarehouse } = key;
-  const rows =
-    idlocation === null
-      ? await run<ChangeTargetRow>(trx, engine, targetAnywhere, [idwarehouse, idaccount, idproduct])
-      : await run<ChangeTargetRow>(trx, engine, targetAt, [idlocation, idwarehouse, idaccount, idproduct]);
-  return rows[0];
 }
 
 /** A slot of a level with its location's warehouse, name and bulk flag (none for slot 0). */
@@ -694,6 +650,96 @@ export interface LocatedSlotRow extends SlotLevel {
   location_idwarehouse: number | null;
   name: string | null;
   is_bulk_location: number | null;
+}
+
+type FootprintRow = ChangeTargetRow & {
+  slot: number;
+  slot_stock: number;
+  slot_reserved_picklists: number;
+  slot_location_idwarehouse: number | null;
+  slot_name: string | null;
+  slot_is_bulk_location: number | null;
+};
+
+const FOOTPRINT_COLUMNS = `p.idproduct, p.productcode, p.name, p.type, p.active,
+  l.idwarehouse, l.stock, l.reserved_picklists, l.reserved_backorders, l.reserved_allocations,
+  s.slot, s.stock as slot_stock, s.reserved_picklists as slot_reserved_picklists,
+  loc.idwarehouse as slot_location_idwarehouse, loc.name as slot_name,
+  loc.is_bulk_location as slot_is_bulk_location`;
+// Slot 0 always exists with its level, so the slots join is an inner one (a locked table may not be
+// on the nullable side of an outer join); their locations are joined, not locked.
+const FOOTPRINT_LEVEL = `join warehouses w on w.idaccount = p.idaccount and w.idwarehouse = ?
+  join stock_levels l on l.idaccount = p.idaccount and l.idproduct = p.idproduct and l.idwarehouse = w.idwarehouse
+  join location_stock s on s.idaccount = l.idaccount and s.idproduct = l.idproduct and s.idwarehouse = l.idwarehouse
+  left join locations loc on loc.idaccount = s.idaccount and loc.idlocation = s.slot
+  where p.idaccount = ? and p.idproduct = ?
+  order by s.slot`;
+// Each row's locks are taken in the order the locking clauses name the tables (product, location,
+// level, slot: the global order of ADR 0012), the rows in slot order.
+const footprintAt = statement(
+  `select ${FOOTPRINT_COLUMNS}, nl.idwarehouse as location_idwarehouse
+   from products p join locations nl on nl.idaccount = p.idaccount and nl.idlocation = ?
+   ${FOOTPRINT_LEVEL}`,
+  'for share of p, nl for no key update of l, s',
+);
+const footprintAnywhere = statement(
+  `select ${FOOTPRINT_COLUMNS}, null as location_idwarehouse
+   from products p ${FOOTPRINT_LEVEL}`,
+  'for share of p for no key update of l, s',
+);
+
+/**
+ * Locks what a stock change of one product in one warehouse needs before it decides, in one
+ * statement and in the global order: the product shared (its type and active flag hold until
+ * commit), the named location shared (it cannot be deleted meanwhile), the level and its slots for
+ * update. Undefined when any of them is missing (unknown product, warehouse or location, or the
+ * product's first stock in this warehouse): the caller takes the long way, which says what is
+ * missing or creates the level.
+ *
+ * On PostgreSQL a statement that waited for a row lock reads the locked rows again as they are
+ * now, but it does not see rows inserted after it began: a slot the level's previous holder
+ * created. Slots only change under their level's lock, and the level counts what its slots hold,
+ * so when the slots read do not add up to the level the caller reads them again (lockLocatedSlots);
+ * a new slot that holds nothing is harmless (the change's write of a new slot is an upsert).
+ */
+export async function lockChangeTarget(
+  trx: Trx,
+  engine: Engine,
+  key: LevelKey,
+  idlocation: number | null,
+): Promise<{ target: ChangeTargetRow; slots: LocatedSlotRow[]; complete: boolean } | undefined> {
+  const { idaccount, idproduct, idwarehouse } = key;
+  const rows =
+    idlocation === null
+      ? await run<FootprintRow>(trx, engine, footprintAnywhere, [idwarehouse, idaccount, idproduct])
+      : await run<FootprintRow>(trx, engine, footprintAt, [idlocation, idwarehouse, idaccount, idproduct]);
+  const first = rows[0];
+  if (!first) return undefined;
+  const target: ChangeTargetRow = {
+    idproduct: first.idproduct,
+    productcode: first.productcode,
+    name: first.name,
+    type: first.type,
+    active: first.active,
+    idwarehouse: first.idwarehouse,
+    stock: first.stock,
+    reserved_picklists: first.reserved_picklists,
+    reserved_backorders: first.reserved_backorders,
+    reserved_allocations: first.reserved_allocations,
+    location_idwarehouse: first.location_idwarehouse,
+  };
+  const slots = rows.map((r): LocatedSlotRow => ({
+    slot: r.slot,
+    stock: r.slot_stock,
+    reserved_picklists: r.slot_reserved_picklists,
+    location_idwarehouse: r.slot_location_idwarehouse,
+    name: r.slot_name,
+    is_bulk_location: r.slot_is_bulk_location,
+  }));
+  const sum = (f: (s: LocatedSlotRow) => number) => slots.reduce((n, s) => n + f(s), 0);
+  const complete =
+    sum((s) => s.stock) === target.stock && sum((s) => s.reserved_picklists) === target.reserved_picklists;
+  return { target, slots, complete };
 }
 
 const slotsOfLevel = statement(
@@ -715,12 +761,15 @@ export async function lockLocatedSlots(trx: Trx, engine: Engine, key: LevelKey):
   return run<LocatedSlotRow>(trx, engine, slotsOfLevel, [key.idaccount, key.idproduct, key.idwarehouse]);
 }
 
-// Under the level's lock the caller knows whether the slot exists: an UPDATE, or an INSERT of a
-// new slot (never an upsert: its proposed row would be checked with a negative change).
+// Under the level's lock the caller knows whether the slot exists: an UPDATE, or an INSERT of a new
+// slot, whose change is positive (a negative one on an empty slot breaks the rules). The INSERT is
+// an upsert all the same: a slot made empty meanwhile may be missing from the footprint read
+// (lockChangeTarget). An upsert with a negative change would fail its proposed row's CHECK.
 const SLOT_UPDATE = `update location_stock set stock = stock + ?
   where idaccount = ? and idproduct = ? and idwarehouse = ? and slot = ?`;
 const SLOT_INSERT = `insert into location_stock (stock, idaccount, idproduct, idwarehouse, slot, reserved_picklists)
-  values (?, ?, ?, ?, ?, 0)`;
+  values (?, ?, ?, ?, ?, 0)
+  on conflict (idaccount, idproduct, idwarehouse, slot) do update set stock = location_stock.stock + excluded.stock`;
 const LEVEL_UPDATE = `update stock_levels set stock = stock + ?, updated = ?
   where idaccount = ? and idproduct = ? and idwarehouse = ?`;
 const HISTORY_INSERT = `insert into stock_history (idaccount, idproduct, idwarehouse, idlocation, old_stock,

@@ -296,10 +296,11 @@ export function createStockService(deps: {
     trx: Trx,
     idaccount: number,
     input: StockChangeInput,
+    lockedSlots?: repo.LocatedSlotRow[],
   ): Promise<{ idhistory: number | undefined; slots: repo.LocatedSlotRow[] }> {
     const key = { idaccount, idproduct: input.idproduct, idwarehouse: input.idwarehouse };
     const level = await lockedLevel(trx, key);
-    const slots = await repo.lockLocatedSlots(trx, engine, key);
+    const slots = lockedSlots ?? (await repo.lockLocatedSlots(trx, engine, key));
     // Slot 0 always exists with its level and an implied location holds stock, so both are found;
     // a named location may hold no slot of this level yet (the write creates it).
     const slotNo = input.slot === 'implied' ? impliedSlot(slots) : input.slot;
@@ -442,8 +443,9 @@ export function createStockService(deps: {
   ) {
     return withTransaction(handle, async (trx) => {
       const key = { idaccount, idproduct, idwarehouse };
-      const target = await repo.lockChangeTarget(trx, engine, key, input.idlocation ?? null);
-      if (!target) return changeStockTheLongWay(trx, key, input);
+      const footprint = await repo.lockChangeTarget(trx, engine, key, input.idlocation ?? null);
+      if (!footprint) return changeStockTheLongWay(trx, key, input);
+      const { target } = footprint;
       const reason = checkChangeRequest(target, input);
       if (target.location_idwarehouse !== null && target.location_idwarehouse !== idwarehouse)
         throw invalid(
@@ -458,7 +460,13 @@ export function createStockService(deps: {
         reserved_backorders: target.reserved_backorders,
         reserved_allocations: target.reserved_allocations,
       });
-      const { slots } = await applyChange(trx, idaccount, changeInput(key, input, reason));
+      // Slots that do not add up to their level were made meanwhile: read them again (see the footprint).
+      const { slots } = await applyChange(
+        trx,
+        idaccount,
+        changeInput(key, input, reason),
+        footprint.complete ? footprint.slots : undefined,
+      );
       // The answer from the locked rows: the level as the transaction left it, its located slots.
       return {
         ...warehouseStock(stateOf(trx).levels.get(levelKey(key))!),
