@@ -235,6 +235,15 @@ export async function adjustLevel(trx: Trx, key: LevelKey, d: LevelDeltas, now: 
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The rows an `update ... from d` of levels or slots may touch. SQLite without statistics walks
+ * every level (or slot) of the account against a bloom filter of d when d is long; naming d's
+ * products as a list makes it search (idaccount, idproduct) for each. PostgreSQL plans the join on
+ * its own.
+ */
+const amongProducts = (engine: Engine, table: 'stock_levels' | 'location_stock') =>
+  engine === 'sqlite' ? sql`and ${sql.ref(`${table}.idproduct`)} in (select idproduct from d)` : sql``;
+
 /** A relative change of one level, for adjustLevels. */
 export interface LevelChange extends LevelDeltas {
   idproduct: number;
@@ -247,6 +256,7 @@ export interface LevelChange extends LevelDeltas {
  */
 export async function adjustLevels(
   trx: Trx,
+  engine: Engine,
   idaccount: number,
   changes: readonly LevelChange[],
   now: string,
@@ -272,7 +282,7 @@ export async function adjustLevels(
         reserved_allocations = stock_levels.reserved_allocations + d.reserved_allocations,
         updated = ${now}
       from d
-      where stock_levels.idaccount = ${idaccount}
+      where stock_levels.idaccount = ${idaccount} ${amongProducts(engine, 'stock_levels')}
         and stock_levels.idproduct = d.idproduct and stock_levels.idwarehouse = d.idwarehouse
       returning ${sql.join(levelColumns.map((c) => sql.ref(`stock_levels.${c}`)))}`.execute(trx);
     rows.push(...r.rows);
@@ -292,6 +302,7 @@ export interface SlotChange {
 /** Relative updates of many slots in one statement per chunk, each slot at most once. */
 export async function adjustSlots(
   trx: Trx,
+  engine: Engine,
   idaccount: number,
   changes: readonly SlotChange[],
 ): Promise<void> {
@@ -305,7 +316,8 @@ export async function adjustSlots(
         stock = location_stock.stock + d.stock,
         reserved_picklists = location_stock.reserved_picklists + d.reserved_picklists
       from d
-      where location_stock.idaccount = ${idaccount} and location_stock.idproduct = d.idproduct
+      where location_stock.idaccount = ${idaccount} ${amongProducts(engine, 'location_stock')}
+        and location_stock.idproduct = d.idproduct
         and location_stock.idwarehouse = d.idwarehouse and location_stock.slot = d.slot`.execute(trx);
   }
 }

@@ -108,6 +108,7 @@ export function createStockReservations(deps: {
     }
     await repo.adjustSlots(
       trx,
+      engine,
       idaccount,
       [...slotDeltas.values()].map((d) => ({ ...d.key, slot: d.slot, reserved_picklists: d.amount })),
     );

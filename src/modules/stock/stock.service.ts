@@ -199,7 +199,7 @@ export function createStockService(deps: {
     idaccount: number,
     changes: readonly repo.LevelChange[],
   ): Promise<repo.LevelRow[]> {
-    const rows = await repo.adjustLevels(trx, idaccount, changes, now());
+    const rows = await repo.adjustLevels(trx, engine, idaccount, changes, now());
     const deltas = new Map(changes.map((c) => [levelKey(c), freeDelta(c)]));
     for (const row of rows) {
       stateOf(trx).levels.set(levelKey(row), row);
