@@ -224,8 +224,12 @@ export function createExpectations(deps: {
       const today = formatDate(clock());
       let noticed = 0;
       const failed = new Map<string, unknown>();
+      // One walk of the index in its order: rows another run reported first are skipped under the
+      // lock, and a batch of such rows does not end the walk (rows behind it may still wait).
+      let after: repo.UnnoticedRow | null = null;
       for (;;) {
-        const rows = await repo.unnoticedMissed(handle.db, today, batch);
+        const rows = await repo.unnoticedMissed(handle.db, today, batch, after);
+        after = rows.at(-1) ?? null;
         const queues = new Map<string, repo.UnnoticedRow[]>();
         for (const r of rows) {
           const k = `${r.idaccount}:${r.idproduct}:${r.idwarehouse}`;
@@ -266,9 +270,7 @@ export function createExpectations(deps: {
           });
         }
         noticed += now;
-        // Reported rows leave the index; a full batch that reported nothing was all taken by others
-        // (or failed: those wait for the next run).
-        if (rows.length < batch || now === 0) break;
+        if (rows.length < batch) break;
       }
       if (failed.size > 0 && !onUnitError)
         throw new AggregateError(

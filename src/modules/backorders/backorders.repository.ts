@@ -668,24 +668,36 @@ export interface UnnoticedRow {
   idbackorder: number;
   idproduct: number;
   idwarehouse: number;
+  estimated_ship_date: string;
 }
 
 /**
  * Backorders of every account, not shipped, whose estimated ship date is before `today` and whose
  * passing was not reported yet (the partial index of migration 004), in index order.
  */
-export async function unnoticedMissed(db: Db, today: string, limit: number): Promise<UnnoticedRow[]> {
-  return db
+export async function unnoticedMissed(
+  db: Db,
+  today: string,
+  limit: number,
+  after: UnnoticedRow | null = null,
+): Promise<UnnoticedRow[]> {
+  let q = db
     .selectFrom('backorders')
-    .select(['idaccount', 'idbackorder', 'idproduct', 'idwarehouse'])
+    .select(['idaccount', 'idbackorder', 'idproduct', 'idwarehouse', 'estimated_ship_date'])
     .where(isUnshipped)
     .where(isUnnoticed)
-    .where('estimated_ship_date', '<', today)
+    .where('estimated_ship_date', '<', today);
+  if (after)
+    q = q.where(
+      sql<boolean>`(estimated_ship_date, idaccount, idbackorder) > (${after.estimated_ship_date}, ${after.idaccount}, ${after.idbackorder})`,
+    );
+  const rows = await q
     .orderBy('estimated_ship_date')
     .orderBy('idaccount')
     .orderBy('idbackorder')
     .limit(limit)
     .execute();
+  return rows as UnnoticedRow[];
 }
 
 /** Open backorders of one order line (what already waits for it). */
