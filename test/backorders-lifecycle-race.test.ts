@@ -115,9 +115,12 @@ describePostgres(
         });
         ids.push(b.idbackorder);
       }
-      const since = await lastEventId(c);
       await Promise.all(Array.from({ length: 5 }, () => t().services.backorders.noticeMissedDates(2)));
-      const events = (await eventsSince(c, since)).filter((e) => e.event === 'backorders.delay_noticed');
+      // The check spans accounts: another test file's run on the same database may report some of
+      // these first. Whoever ran it, each missed date is reported once in this account.
+      const events = (await eventsSince(c, 0)).filter(
+        (e) => e.event === 'backorders.delay_noticed' && e.data.reason === 'date_passed',
+      );
       assert.deepEqual(
         events.map((e) => e.resource_id).sort((a, b) => a - b),
         ids,
