@@ -733,13 +733,17 @@ const ESTIMATE_SET = `
     case when d.set_delivery then d.estimated_delivery_date else backorders.estimated_delivery_date end,
   updated_at = coalesce(d.updated_at, backorders.updated_at)`;
 const updateEstimatesStatement = statementPerEngine(
-  `update backorders set ${ESTIMATE_SET}
-   from (select value ->> 'idbackorder' as idbackorder, value ->> 'set_date' as set_date,
+  // Materialized: joined as a subquery, json_each (no index) became the inner loop of a walk over
+  // the account's backorders (10,000 rows against 10,000: a minute); as a table the rows drive the
+  // search of each backorder by its id.
+  `with d as materialized (select value ->> 'idbackorder' as idbackorder, value ->> 'set_date' as set_date,
        value ->> 'date_available' as date_available, value ->> 'set_po' as set_po,
        value ->> 'idpurchaseorder' as idpurchaseorder, value ->> 'set_ship' as set_ship,
        value ->> 'estimated_ship_date' as estimated_ship_date, value ->> 'set_delivery' as set_delivery,
        value ->> 'estimated_delivery_date' as estimated_delivery_date, value ->> 'updated_at' as updated_at
-     from json_each(?)) as d
+     from json_each(?))
+   update backorders set ${ESTIMATE_SET}
+   from d
    where backorders.idaccount = ? and backorders.idbackorder = d.idbackorder`,
   `update backorders set ${ESTIMATE_SET}
    from jsonb_to_recordset(?::jsonb) as d(idbackorder integer, set_date boolean, date_available text,
