@@ -239,11 +239,12 @@ export function createPicklistsService(deps: {
       trx,
       lines.filter((x) => x.parent === null).map((x) => toRow(x, null)),
     );
+    /** The id of a part's composition line (inserted first). */
+    const partOf = (x: (typeof lines)[number]) =>
+      x.parent === null ? null : lineIds.get(repo.lineKey({ idpicklist: x.idpicklist, ...x.parent }))!;
     const partIds = await repo.insertLines(
       trx,
-      lines
-        .filter((x) => x.parent !== null)
-        .map((x) => toRow(x, lineIds.get(repo.lineKey({ idpicklist: x.idpicklist, ...x.parent! }))!)),
+      lines.filter((x) => x.parent !== null).map((x) => toRow(x, partOf(x))),
     );
     const idOf = (x: (typeof lines)[number]) => (lineIds.get(keyOf(x)) ?? partIds.get(keyOf(x)))!;
     const reserved = lines.filter((x) => x.l.reserve);
@@ -268,22 +269,10 @@ export function createPicklistsService(deps: {
             idaccount,
             rows,
             lines
-              .map((x) => ({
-                idpicklist_product: idOf(x),
-                idpicklist: x.idpicklist,
-                idorder_product: x.l.idorder_product,
-                idproduct: x.l.idproduct,
-                idbackorder: x.l.idbackorder,
-                name: x.l.name,
-                price: x.l.price,
-                amount: x.l.amount,
-                amount_picked: 0,
-                has_parts: x.l.has_parts ? 1 : 0,
-                partof_idpicklist_product:
-                  x.parent === null
-                    ? null
-                    : lineIds.get(repo.lineKey({ idpicklist: x.idpicklist, ...x.parent }))!,
-              }))
+              .map((x) => {
+                const { idaccount: _a, ...row } = toRow(x, partOf(x));
+                return { idpicklist_product: idOf(x), ...row };
+              })
               .sort((a, b) => a.idpicklist_product - b.idpicklist_product),
             reserved
               .flatMap((x, i) => plans[i]!.map((p) => ({ idpicklist_product: idOf(x), ...p })))
