@@ -453,7 +453,7 @@ export interface WarehouseDetailRow {
   is_bulk_location: number | null;
 }
 
-const warehouseDetail = statement(
+const warehouseDetailStatement = statement(
   `select p.idproduct as product_found, w.idwarehouse as warehouse_found,
       l.stock, l.reserved_picklists, l.reserved_backorders, l.reserved_allocations,
       s.slot, s.stock as slot_stock, s.reserved_picklists as slot_reserved_picklists,
@@ -472,7 +472,7 @@ const warehouseDetail = statement(
 
 export async function warehouseDetailRows(db: Db, engine: Engine, key: LevelKey) {
   const { idaccount, idproduct, idwarehouse } = key;
-  return run<WarehouseDetailRow>(db, engine, warehouseDetail, [
+  return run<WarehouseDetailRow>(db, engine, warehouseDetailStatement, [
     idaccount,
     idproduct,
     idaccount,
@@ -766,8 +766,8 @@ const slotsOfLevel = statement(
 
 /**
  * The slots of a level the caller has locked, locked in slot order (the order after their level),
- * with their locations. A separate statement from the level's lock on purpose: on PostgreSQL it
- * reads after that lock was granted, so it sees what the level's previous holder committed.
+ * with their locations. Read after the level's lock was granted, it sees what the level's previous
+ * holder committed (the footprint's slots may not: see lockChangeTarget).
  */
 export async function lockLocatedSlots(trx: Trx, engine: Engine, key: LevelKey): Promise<LocatedSlotRow[]> {
   return run<LocatedSlotRow>(trx, engine, slotsOfLevel, [key.idaccount, key.idproduct, key.idwarehouse]);
@@ -775,7 +775,7 @@ export async function lockLocatedSlots(trx: Trx, engine: Engine, key: LevelKey):
 
 // Under the level's lock the caller knows whether the slot exists: an UPDATE, or an INSERT of a new
 // slot, whose change is positive (a negative one on an empty slot breaks the rules). The INSERT is
-// an upsert all the same: a slot made empty meanwhile may be missing from the footprint read
+// an upsert all the same: an empty slot created meanwhile may be missing from the footprint read
 // (lockChangeTarget). An upsert with a negative change would fail its proposed row's CHECK.
 const SLOT_UPDATE = `update location_stock set stock = stock + ?
   where idaccount = ? and idproduct = ? and idwarehouse = ? and slot = ?`;

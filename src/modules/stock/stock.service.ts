@@ -373,10 +373,18 @@ export function createStockService(deps: {
       unitStateIfAny(db, STOCK_STATE)?.levels.get(levelKey(key)) ??
       (await repo.levelOf(db, key)) ??
       emptyLevel(idproduct, idwarehouse);
-    const locations = (await repo.slotsWithLocations(db, undefined, idaccount, [key]))
-      .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
-      .map((s) => locationView(idwarehouse, { ...s, name: s.name! }));
-    return { ...warehouseStock(level), locations };
+    return detailOf(level, await repo.slotsWithLocations(db, undefined, idaccount, [key]));
+  }
+
+  /** A level and its slots as GET /products/{id}/stock/{idwarehouse} shows them. */
+  function detailOf(level: repo.LevelRow, slots: readonly repo.LocatedSlotRow[]) {
+    const { idwarehouse } = level;
+    return {
+      ...warehouseStock(level),
+      locations: slots
+        .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
+        .map((s) => locationView(idwarehouse, { ...s, name: s.name! })),
+    };
   }
 
   /** A location named in a request: it must be this account's and in this warehouse (a 400 otherwise). */
@@ -399,11 +407,16 @@ export function createStockService(deps: {
   async function lockStockedProduct(trx: Trx, idaccount: number, idproduct: number, idwarehouse: number) {
     const product = await catalog.lockProductSharedIn(trx, idaccount, idproduct, idwarehouse);
     rememberProduct(trx, product);
+    checkStocked(product);
+    return product;
+  }
+
+  /** Only products of a stocked type have stock (a 400 otherwise). */
+  function checkStocked(product: { idproduct: number; type: string }): void {
     if (!STOCKED_TYPES.includes(product.type))
       throw invalidState(
-        `Product ${idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
+        `Product ${product.idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
       );
-    return product;
   }
 
   /** What the caller asks of a stock change, checked after the product (its errors come first). */
@@ -411,10 +424,7 @@ export function createStockService(deps: {
     product: { idproduct: number; type: string; active: number },
     input: { change?: number; amount?: number; reason: string },
   ): string {
-    if (!STOCKED_TYPES.includes(product.type))
-      throw invalidState(
-        `Product ${product.idproduct} is of type ${product.type}; only products of type normal or composition_with_stock have stock`,
-      );
+    checkStocked(product);
     if (product.active !== 1)
       throw invalidState(`Product ${product.idproduct} is inactive: activate it before changing its stock`);
     if ((input.change === undefined) === (input.amount === undefined))
@@ -427,8 +437,7 @@ export function createStockService(deps: {
   /**
    * POST /products/{id}/stock/{idwarehouse}: adds, removes (change) or sets (amount) the stock of one
    * slot. The footprint is locked first, in one statement and the global order: product (shared),
-   * the named location (shared), the level; then applyChange locks the level's slots, decides and
-   * writes. `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier
+   * the named location (shared), the level and its slots; then applyChange decides and writes. `amount` becomes a change computed from the LOCKED slot (setTo), never from an earlier
    * read. An omitted idlocation means the product's single location holding stock in this
    * warehouse, else no specific location (slot 'implied', also decided under the lock). When the
    * statement finds nothing (an unknown product, warehouse or location, or the product's first
@@ -467,13 +476,8 @@ export function createStockService(deps: {
         changeInput(key, input, reason),
         footprint.complete ? footprint.slots : undefined,
       );
-      // The answer from the locked rows: the level as the transaction left it, its located slots.
-      return {
-        ...warehouseStock(stateOf(trx).levels.get(levelKey(key))!),
-        locations: slots
-          .filter((s) => s.slot !== 0 && s.location_idwarehouse === idwarehouse)
-          .map((s) => locationView(idwarehouse, { ...s, name: s.name! })),
-      };
+      // The answer from the locked rows: the level as the transaction left it, its slots.
+      return detailOf(stateOf(trx).levels.get(levelKey(key))!, slots);
     });
   }
 
@@ -502,8 +506,8 @@ export function createStockService(deps: {
     const reason = checkChangeRequest(product, input);
     if (input.idlocation !== undefined && input.idlocation !== null)
       await lockLocationIn(trx, idaccount, idwarehouse, input.idlocation);
-    await applyChange(trx, idaccount, changeInput(key, input, reason));
-    return warehouseDetail(trx, idaccount, idproduct, idwarehouse);
+    const { slots } = await applyChange(trx, idaccount, changeInput(key, input, reason));
+    return detailOf(stateOf(trx).levels.get(levelKey(key))!, slots);
   }
 
   const reservations = createStockReservations({
