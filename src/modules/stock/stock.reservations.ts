@@ -212,37 +212,10 @@ export function createStockReservations(deps: {
     await writeLevel(trx, key, d);
   }
 
-  /**
-   * Relative changes of the backorder/allocation reservations of many locked levels, one statement
-   * (see adjustReservedInTrx; each level at most once).
-   */
-  async function adjustReservedManyInTrx(
-    trx: Trx,
-    idaccount: number,
-    changes: readonly {
-      idproduct: number;
-      idwarehouse: number;
-      reserved_backorders?: number;
-      reserved_allocations?: number;
-    }[],
-  ): Promise<void> {
-    await writeLevels(
-      trx,
-      idaccount,
-      changes.map((c) => ({
-        idproduct: c.idproduct,
-        idwarehouse: c.idwarehouse,
-        reserved_backorders: c.reserved_backorders ?? 0,
-        reserved_allocations: c.reserved_allocations ?? 0,
-      })),
-    );
-  }
-
   return {
     reservePicksInTrx,
     reservePickInTrx,
     settlePickInTrx,
     adjustReservedInTrx,
-    adjustReservedManyInTrx,
   };
 }

@@ -544,7 +544,6 @@ export function createStockService(deps: {
     reservePicksInTrx: reservations.reservePicksInTrx,
     settlePickInTrx: reservations.settlePickInTrx,
     adjustReservedInTrx: reservations.adjustReservedInTrx,
-    adjustReservedManyInTrx: reservations.adjustReservedManyInTrx,
     productStock: reads.productStock,
     stockOfProducts: reads.stockOfProducts,
     warehouseDetail,
