@@ -31,3 +31,20 @@ export function integerValues(rows: readonly (readonly number[])[]): RawBuilder<
 
 /** Rows per multi-row statement: a few columns each stays well below the parameter limits. */
 export const ROWS_PER_STATEMENT = 1000;
+
+/** Ids per `in (...)` list: well below the engines' parameter limits (SQLite 32,766). */
+export const IDS_PER_STATEMENT = 5000;
+
+/**
+ * A read by a list of ids of any length, one statement per IDS_PER_STATEMENT ids, rows in the order
+ * of the chunks.
+ */
+export async function readInChunks<I, R>(
+  ids: readonly I[],
+  read: (chunk: I[]) => Promise<R[]>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT)
+    rows.push(...(await read(ids.slice(i, i + IDS_PER_STATEMENT))));
+  return rows;
+}

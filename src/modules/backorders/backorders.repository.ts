@@ -4,7 +4,7 @@ import type { BackordersTable } from '../../db/schema.ts';
 import { containsAny } from '../../db/search.ts';
 import { run, statementPerEngine } from '../../db/statement.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
-import { integerValues, ROWS_PER_STATEMENT } from '../../db/values.ts';
+import { integerValues, readInChunks, ROWS_PER_STATEMENT } from '../../db/values.ts';
 import { OPEN_BACKORDER_STATUSES } from '../../domain/backorder-assignment.ts';
 import type { EstimatePatch } from '../../domain/backorder-lifecycle.ts';
 
@@ -273,19 +273,16 @@ export async function openLevelsOfOrders(
   idaccount: number,
   idorders: readonly number[],
 ): Promise<{ idproduct: number; idwarehouse: number }[]> {
-  const rows: { idproduct: number; idwarehouse: number }[] = [];
-  for (let i = 0; i < idorders.length; i += 5000)
-    rows.push(
-      ...(await db
-        .selectFrom('backorders')
-        .select(['idproduct', 'idwarehouse'])
-        .distinct()
-        .where('idaccount', '=', idaccount)
-        .where('idorder', 'in', idorders.slice(i, i + 5000))
-        .where(isOpen)
-        .execute()),
-    );
-  return rows;
+  return readInChunks(idorders, (ids) =>
+    db
+      .selectFrom('backorders')
+      .select(['idproduct', 'idwarehouse'])
+      .distinct()
+      .where('idaccount', '=', idaccount)
+      .where('idorder', 'in', ids)
+      .where(isOpen)
+      .execute(),
+  );
 }
 
 export async function allOfOrder(db: Db, idaccount: number, idorder: number): Promise<BackorderRow[]> {

@@ -8,6 +8,7 @@ import type {
   WarehousesTable,
 } from '../../db/schema.ts';
 import type { Db, Trx } from '../../db/transaction.ts';
+import { readInChunks } from '../../db/values.ts';
 
 /** SQL of the catalog: warehouses, locations, products and their parts, customers, suppliers. */
 
@@ -196,32 +197,26 @@ export async function findProduct(db: Db, idaccount: number, idproduct: number) 
 
 /** Several products by id (those that exist), for answers that show many. */
 export async function findProducts(db: Db, idaccount: number, idproducts: readonly number[]) {
-  const rows = [];
-  for (let i = 0; i < idproducts.length; i += 5000)
-    rows.push(
-      ...(await db
-        .selectFrom('products')
-        .selectAll()
-        .where('idaccount', '=', idaccount)
-        .where('idproduct', 'in', idproducts.slice(i, i + 5000))
-        .execute()),
-    );
-  return rows;
+  return readInChunks(idproducts, (ids) =>
+    db
+      .selectFrom('products')
+      .selectAll()
+      .where('idaccount', '=', idaccount)
+      .where('idproduct', 'in', ids)
+      .execute(),
+  );
 }
 
 /** The product codes of several products (what picklist answers show of them). */
 export async function productCodes(db: Db, idaccount: number, idproducts: readonly number[]) {
-  const rows: { idproduct: number; productcode: string }[] = [];
-  for (let i = 0; i < idproducts.length; i += 5000)
-    rows.push(
-      ...(await db
-        .selectFrom('products')
-        .select(['idproduct', 'productcode'])
-        .where('idaccount', '=', idaccount)
-        .where('idproduct', 'in', idproducts.slice(i, i + 5000))
-        .execute()),
-    );
-  return rows;
+  return readInChunks(idproducts, (ids) =>
+    db
+      .selectFrom('products')
+      .select(['idproduct', 'productcode'])
+      .where('idaccount', '=', idaccount)
+      .where('idproduct', 'in', ids)
+      .execute(),
+  );
 }
 
 /** Reads and locks a product row: shared by stock changes, for no key update by a change of its type. */

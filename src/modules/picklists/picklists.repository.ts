@@ -3,6 +3,7 @@ import type { Engine } from '../../db/engine.ts';
 import type { PicklistProductsTable, PicklistsTable } from '../../db/schema.ts';
 import { containsAny } from '../../db/search.ts';
 import { forNoKeyUpdate, type Db, type Trx } from '../../db/transaction.ts';
+import { readInChunks } from '../../db/values.ts';
 
 /** All SQL of picklists and their lines. */
 
@@ -205,19 +206,16 @@ export async function linesOf(
  * picklist answer; only the stock service writes them).
  */
 export async function pickLocationsOf(db: Db, idaccount: number, idlines: readonly number[]) {
-  const rows = [];
-  for (let i = 0; i < idlines.length; i += 5000)
-    rows.push(
-      ...(await db
-        .selectFrom('picklist_locations')
-        .select(['idpicklist_product', 'slot', 'amount'])
-        .where('idaccount', '=', idaccount)
-        .where('idpicklist_product', 'in', idlines.slice(i, i + 5000))
-        .orderBy('idpicklist_product')
-        .orderBy('slot')
-        .execute()),
-    );
-  return rows;
+  return readInChunks(idlines, (ids) =>
+    db
+      .selectFrom('picklist_locations')
+      .select(['idpicklist_product', 'slot', 'amount'])
+      .where('idaccount', '=', idaccount)
+      .where('idpicklist_product', 'in', ids)
+      .orderBy('idpicklist_product')
+      .orderBy('slot')
+      .execute(),
+  );
 }
 
 export async function setPicked(
